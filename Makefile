@@ -1,0 +1,58 @@
+# Paper Catalogue. `make run` serves the demo site; `make test` runs the suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+# The first Python >= 3.12 found (pyenv's shims honour .python-version).
+PYTHON ?= $(shell for c in python3.13 python3.12 python3 python; do \
+	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	&& { echo $$c; break; }; done)
+
+.PHONY: help run test lint format install migrate demo clean
+
+help:
+	@echo "make run     set up everything and serve the demo site on http://127.0.0.1:8000 (SQLite)"
+	@echo "make test    run the whole test suite (DATABASE_URL picks PostgreSQL)"
+	@echo "make lint    ruff check, ruff format --check, djhtml --check"
+	@echo "make format  apply ruff format and djhtml"
+
+$(VENV)/bin/activate:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Python >= 3.12 is required (Django 6.1). Install it, e.g. 'pyenv install 3.12'"; \
+		echo "or your system's python3.12 package, then run make again."; exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(VENV)/bin/activate pyproject.toml
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	DEBUG=$${DEBUG:-true} $(MANAGE) migrate --noinput
+
+demo: migrate
+	DEBUG=$${DEBUG:-true} $(MANAGE) load_demo
+
+run: demo
+	@DEBUG=true $(MANAGE) ensure_local_admin
+	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djhtml --check templates
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/djhtml templates
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

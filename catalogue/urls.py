@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Paper Catalogue curation"
+admin.site.site_title = "Paper Catalogue admin"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("papers.urls")),
+]

@@ -1,0 +1,86 @@
+"""Page reads: what each page needs, planned in a constant number of queries."""
+
+from django.db.models import Case, Count, F, Prefetch, Q, When
+
+from .editions import Edition
+from .models import Author, Authorship, CodeLink, Paper, Repository, Topic
+
+PUBLISHED = Q(papers__status=Paper.Status.PUBLISHED)
+
+
+def visible_papers(user) -> "Paper.objects":
+    """Papers a visitor may open: staff also see pending and hidden ones (with a banner)."""
+    return Paper.objects.all() if user.is_staff else Paper.objects.published()
+
+
+def edition_papers(edition: Edition):
+    return Paper.objects.published().listed_between(edition.start, edition.end)
+
+
+def edition_neighbours(edition: Edition) -> dict:
+    papers = Paper.objects.published()
+    return {"previous": edition.previous(papers), "next": edition.next(papers)}
+
+
+def paper_detail(paper_filter: Q, *, user) -> Paper:
+    """One paper with everything its page shows; raises ``Paper.DoesNotExist``."""
+    return (
+        visible_papers(user)
+        .select_related("primary_category", "submitted_by")
+        .prefetch_related(
+            Prefetch(
+                "authorships",
+                queryset=Authorship.objects.select_related("author").order_by("position"),
+            ),
+            Prefetch("topics", queryset=Topic.objects.select_related("parent")),
+            "categories",
+            Prefetch(
+                "code_links",
+                queryset=CodeLink.objects.select_related("repository").order_by(
+                    "-is_official", F("repository__stars").desc(nulls_last=True)
+                ),
+            ),
+        )
+        .get(paper_filter)
+    )
+
+
+def authors_with_counts(query: str = ""):
+    authors = Author.objects.annotate(paper_count=Count("papers", filter=PUBLISHED))
+    if query:
+        authors = authors.filter(name__icontains=query)
+    return authors.filter(paper_count__gt=0).order_by("-paper_count", "name")
+
+
+def author_papers(author: Author):
+    return Paper.objects.published().filter(authorships__author=author).sorted_by("new")
+
+
+def topics_with_counts():
+    """All topics with their published paper counts, parents before their children."""
+    return Topic.objects.select_related("parent").annotate(
+        paper_count=Count("papers", filter=PUBLISHED)
+    )
+
+
+def topic_papers(topic: Topic):
+    return Paper.objects.published().filter(topics=topic).sorted_by("top")
+
+
+def repositories_with_counts():
+    return Repository.objects.annotate(paper_count=Count("papers", filter=PUBLISHED)).order_by(
+        F("stars").desc(nulls_last=True), "owner", "name"
+    )
+
+
+def repository_by_path(owner: str, name: str) -> Repository | None:
+    """The repository at ``owner/name``, preferring GitHub when several hosts have one."""
+    return (
+        Repository.objects.filter(owner__iexact=owner, name__iexact=name)
+        .order_by(Case(When(host="github.com", then=0), default=1), "pk")
+        .first()
+    )
+
+
+def repository_papers(repository: Repository):
+    return Paper.objects.published().filter(code_links__repository=repository).sorted_by("new")

@@ -1,0 +1,160 @@
+"""Browse pages. Views glue the request to a selector and a template; nothing more."""
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.db.models import Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from . import selectors
+from .editions import Edition, latest_edition_date
+from .models import PAPER_SORTS, Author, Paper, Topic
+from .pagination import paginate
+
+PER_PAGE = settings.PAPERS_PER_PAGE
+SORT_LABELS = [("top", "Most upvoted"), ("new", "Newest"), ("trending", "Trending")]
+
+
+def _render_edition(request, edition: Edition, *, front_page=False):
+    page = paginate(
+        request,
+        selectors.edition_papers(edition).sorted_by("top").with_listing_data(),
+        per_page=PER_PAGE,
+    )
+    return render(
+        request,
+        "papers/edition.html",
+        {
+            "edition": edition,
+            "page_obj": page,
+            "front_page": front_page,
+            **selectors.edition_neighbours(edition),
+        },
+    )
+
+
+@require_safe
+def home(request):
+    date = latest_edition_date(Paper.objects.published(), timezone.localdate())
+    if date is None:
+        return render(request, "papers/edition.html", {"front_page": True, "page_obj": None})
+    return _render_edition(request, Edition.day(date), front_page=True)
+
+
+@require_safe
+def edition(request, kind, key):
+    try:
+        period = Edition.parse(kind, key)
+    except ValueError as exc:
+        raise Http404(f"{key!r} is not a valid {kind}.") from exc
+    return _render_edition(request, period)
+
+
+@require_safe
+def paper_list(request):
+    sort = request.GET.get("sort", "top")
+    if sort not in PAPER_SORTS:
+        sort = "top"
+    page = paginate(
+        request, Paper.objects.published().sorted_by(sort).with_listing_data(), per_page=PER_PAGE
+    )
+    return render(
+        request,
+        "papers/paper_list.html",
+        {"page_obj": page, "sort": sort, "sorts": SORT_LABELS},
+    )
+
+
+def _render_paper(request, paper_filter: Q):
+    try:
+        paper = selectors.paper_detail(paper_filter, user=request.user)
+    except Paper.DoesNotExist as exc:
+        raise Http404("No such paper in the catalogue.") from exc
+    return render(request, "papers/paper_detail.html", {"paper": paper})
+
+
+@require_safe
+def paper_detail(request, arxiv_id):
+    return _render_paper(request, Q(arxiv_id=arxiv_id))
+
+
+@require_safe
+def paper_detail_by_pk(request, pk):
+    paper = get_object_or_404(selectors.visible_papers(request.user).only("arxiv_id"), pk=pk)
+    if paper.arxiv_id:
+        return redirect(paper, permanent=True)
+    return _render_paper(request, Q(pk=pk))
+
+
+@require_safe
+def author_list(request):
+    query = request.GET.get("q", "").strip()[:100]
+    page = paginate(request, selectors.authors_with_counts(query), per_page=60)
+    return render(request, "papers/author_list.html", {"page_obj": page, "query": query})
+
+
+@require_safe
+def author_detail(request, slug):
+    author = get_object_or_404(Author, slug=slug)
+    page = paginate(request, selectors.author_papers(author).with_listing_data(), per_page=PER_PAGE)
+    return render(request, "papers/author_detail.html", {"author": author, "page_obj": page})
+
+
+@require_safe
+def topic_list(request):
+    topics = list(selectors.topics_with_counts())
+    return render(request, "papers/topic_list.html", {"topic_tree": _topic_tree(topics)})
+
+
+def _topic_tree(topics):
+    children = {}
+    for topic in topics:
+        children.setdefault(topic.parent_id, []).append(topic)
+    for siblings in children.values():
+        siblings.sort(key=lambda t: t.name.lower())
+    return [(topic, children.get(topic.pk, [])) for topic in children.get(None, [])]
+
+
+@require_safe
+def topic_detail(request, slug):
+    topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
+    page = paginate(request, selectors.topic_papers(topic).with_listing_data(), per_page=PER_PAGE)
+    return render(
+        request,
+        "papers/topic_detail.html",
+        {"topic": topic, "children": topic.children.order_by("name"), "page_obj": page},
+    )
+
+
+@require_safe
+def repository_list(request):
+    page = paginate(request, selectors.repositories_with_counts(), per_page=50)
+    return render(request, "papers/repository_list.html", {"page_obj": page})
+
+
+@require_safe
+def repository_detail(request, owner, name):
+    repository = selectors.repository_by_path(owner, name)
+    if repository is None:
+        raise Http404("No such repository in the catalogue.")
+    page = paginate(
+        request, selectors.repository_papers(repository).with_listing_data(), per_page=PER_PAGE
+    )
+    return render(
+        request, "papers/repository_detail.html", {"repository": repository, "page_obj": page}
+    )
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
