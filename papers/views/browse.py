@@ -1,21 +1,21 @@
-"""Browse pages. Views glue the request to a selector and a template; nothing more."""
+"""Browse pages: editions, papers, authors, topics, repositories.
+
+Views glue the request to a selector and a template; nothing more.
+"""
 
 from django.conf import settings
-from django.db import DatabaseError, connection
 from django.db.models import Q
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from . import selectors
-from .editions import Edition, latest_edition_date
-from .models import PAPER_SORTS, Author, Paper, Topic
-from .pagination import paginate
+from .. import selectors
+from ..editions import Edition, latest_edition_date
+from ..models import Author, Paper, Topic
+from ..pagination import paginate
 
 PER_PAGE = settings.PAPERS_PER_PAGE
-SORT_LABELS = [("top", "Most upvoted"), ("new", "Newest"), ("trending", "Trending")]
 
 
 def _render_edition(request, edition: Edition, *, front_page=False):
@@ -51,21 +51,6 @@ def edition(request, kind, key):
     except ValueError as exc:
         raise Http404(f"{key!r} is not a valid {kind}.") from exc
     return _render_edition(request, period)
-
-
-@require_safe
-def paper_list(request):
-    sort = request.GET.get("sort", "top")
-    if sort not in PAPER_SORTS:
-        sort = "top"
-    page = paginate(
-        request, Paper.objects.published().sorted_by(sort).with_listing_data(), per_page=PER_PAGE
-    )
-    return render(
-        request,
-        "papers/paper_list.html",
-        {"page_obj": page, "sort": sort, "sorts": SORT_LABELS},
-    )
 
 
 def _render_paper(request, paper_filter: Q):
@@ -146,15 +131,3 @@ def repository_detail(request, owner, name):
     return render(
         request, "papers/repository_detail.html", {"repository": repository, "page_obj": page}
     )
-
-
-@never_cache
-@require_safe
-def healthz(request):
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
