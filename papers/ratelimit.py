@@ -130,7 +130,9 @@ def _count(scope: str, key: str, rate: Rate, *, add: int, sliding: bool, now: fl
     used = current + previous * (1 - elapsed / rate.period) if sliding else current
     # hit() asks whether this hit fitted; peek() whether one more would.
     allowed = used <= rate.limit if add else used + 1 <= rate.limit
-    retry_after = 0 if allowed else _seconds_until_next_hit(current, previous, rate, elapsed, sliding)
+    retry_after = (
+        0 if allowed else _seconds_until_next_hit(current, previous, rate, elapsed, sliding)
+    )
     remaining = max(0, math.floor(rate.limit - used))
     return Decision(allowed, rate.limit, remaining, retry_after, scope)
 
@@ -190,9 +192,11 @@ def client_ip(request) -> str:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return address or "unknown"
-    if ip.version == 6 and ip.ipv4_mapped is None:
+    if ip.version == 6:
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip.ipv4_mapped or ip)
+    return str(ip)
 
 
 def policy(name: str) -> dict[str, list[Rate]]:

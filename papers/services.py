@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
@@ -202,8 +203,8 @@ def paper_recount_upvotes(*, paper_ids: Iterable[int] | None = None) -> int:
         with transaction.atomic():
             Paper.objects.select_for_update().filter(pk=pk).values_list("pk").first()
             actual = Upvote.objects.filter(paper_id=pk).count()
-            fixed += Paper.objects.filter(pk=pk).exclude(upvote_count=actual).update(
-                upvote_count=actual
+            fixed += (
+                Paper.objects.filter(pk=pk).exclude(upvote_count=actual).update(upvote_count=actual)
             )
     return fixed
 
@@ -225,7 +226,7 @@ def submission_create(*, user, arxiv_id: str) -> Paper:
     """
     limit = settings.SUBMISSIONS_PER_DAY
     with transaction.atomic():
-        type(user).objects.select_for_update().filter(pk=user.pk).values_list("pk").get()
+        get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk").get()
         if submissions_today(user=user) >= limit:
             raise SubmissionRefused(
                 f"You have submitted {limit} papers today, the daily limit. Thank you! "

@@ -80,9 +80,9 @@ def paper_refresh_trending(*, paper_id: int, now: dt.datetime | None = None) -> 
     from .models import Paper, Upvote
 
     now = now or timezone.now()
-    times = Upvote.objects.filter(
-        paper_id=paper_id, created_at__gte=window_start(now)
-    ).values_list("created_at", flat=True)
+    times = Upvote.objects.filter(paper_id=paper_id, created_at__gte=window_start(now)).values_list(
+        "created_at", flat=True
+    )
     value = stored_score(times, now)
     Paper.objects.filter(pk=paper_id).update(trending_score=value)
     return value
@@ -134,7 +134,9 @@ def explain(paper, *, now: dt.datetime | None = None) -> TrendingExplanation:
     from .models import Upvote
 
     now = now or timezone.now()
-    counts = Upvote.objects.filter(paper=paper, created_at__gte=now - dt.timedelta(days=7)).aggregate(
+    counts = Upvote.objects.filter(
+        paper=paper, created_at__gte=now - dt.timedelta(days=7)
+    ).aggregate(
         day=Count("pk", filter=Q(created_at__gte=now - dt.timedelta(days=1))),
         week=Count("pk"),
     )

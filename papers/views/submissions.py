@@ -32,7 +32,9 @@ def submit(request):
                     request,
                     f"Thank you! arXiv:{paper.arxiv_id} is waiting for review by the curators.",
                 )
-                return redirect(f"{reverse('member_detail', args=[request.user.username])}#submissions")
+                return redirect(
+                    f"{reverse('member_detail', args=[request.user.username])}#submissions"
+                )
     return render(
         request,
         "papers/submit.html",
