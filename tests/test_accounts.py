@@ -232,6 +232,7 @@ class TestPasswords:
         message = mail.outbox[0]
         assert message.to == ["ada@example.org"]
         assert message.subject == "Reset your password on Paper Catalogue"
+        assert message.body.startswith("Hello ada,\n\nSomeone (hopefully you)")
         link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", message.body)
         assert link, message.body
         form_page = client.get(link.group(1), follow=True)
