@@ -13,23 +13,24 @@ per hit:
 
 The interface, for views and services::
 
-    decision = ratelimit.hit("vote", key, "60/m")        # count one, then decide
-    decision = ratelimit.peek("vote", key, "60/m")       # decide without counting
-    ratelimit.reset("vote", key, "60/m")
-    ratelimit.check(request, "login", account=username, count=False)  # peek a policy
-    ratelimit.reset_account("login", username)                         # forget an account's hits
-
-    # A named policy from settings.RATE_LIMITS, every kind of key at once:
+    # A named policy from settings.RATE_LIMITS: counts one hit under each of its keys.
     decision = ratelimit.check(request, "login", account=username)
     if not decision.allowed:
-        ...  # answer 429 with decision.retry_after
+        return ratelimit.too_many_requests(request, decision)  # 429 + Retry-After
+    ratelimit.reset_account("login", username)   # forget an account's hits
+
+    # Any scope, key and rate:
+    decision = ratelimit.hit("api", key, "100/h")      # count one, then decide
+    decision = ratelimit.peek("api", key, "100/h")     # decide without counting
+    ratelimit.reset("api", key, "100/h")
 
 ``settings.RATE_LIMITS`` maps a policy name to rates per kind of key:
 ``"ip"`` (the client address, see :func:`client_ip`), ``"user"`` (the member
 who is logged in; skipped for anonymous visitors) and ``"account"`` (a value
 the caller passes, such as the username typed into the login form; lower-cased).
 
-If the cache is unreachable the limiter lets requests through and logs a
+Hits over the limit are counted too, so a client that keeps hammering stays
+out. If the cache is unreachable the limiter lets requests through and logs a
 warning: an outage of Redis must not lock every member out.
 """
 
@@ -91,13 +92,16 @@ class Decision:
     def retry_after_text(self) -> str:
         """``retry_after`` in words: "40 seconds", "3 minutes", "2 hours"."""
         seconds = max(self.retry_after, 1)
-        for size, unit in ((3600, "hour"), (60, "minute"), (1, "second")):
-            if seconds >= size or size == 1:
-                amount = math.ceil(seconds / size)
-                return f"{amount} {unit}{'' if amount == 1 else 's'}"
-        raise AssertionError("unreachable")
+        size, unit = next(
+            (size, unit)
+            for size, unit in ((3600, "hour"), (60, "minute"), (1, "second"))
+            if seconds >= size
+        )
+        amount = math.ceil(seconds / size)
+        return f"{amount} {unit}{'' if amount == 1 else 's'}"
 
 
+# What a disabled policy, a policy with no applicable key or a cache outage answers.
 ALLOWED = Decision(allowed=True, limit=0, remaining=0, retry_after=0)
 
 

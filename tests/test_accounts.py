@@ -219,6 +219,18 @@ class TestPasswords:
         assert user.check_password("a brand new passphrase")
         assert client.get("/accounts/password/change/done/").status_code == 200
 
+    def test_password_change_is_rate_limited(self, client, settings):
+        settings.RATE_LIMITS = {**settings.RATE_LIMITS, "password_change": {"user": "2/h"}}
+        user = make_user("ada", password=PASSWORD)
+        client.force_login(user)
+        wrong = {"old_password": "guess", "new_password1": "x y z w 1", "new_password2": "x y z w 1"}
+        for _ in range(2):
+            assert client.post("/accounts/password/change/", wrong).status_code == 200
+        right = {**wrong, "old_password": PASSWORD}
+        assert client.post("/accounts/password/change/", right).status_code == 429
+        user.refresh_from_db()
+        assert user.check_password(PASSWORD)
+
     def test_password_change_needs_login(self, client):
         response = client.get("/accounts/password/change/")
         assert response["Location"] == "/accounts/login/?next=/accounts/password/change/"

@@ -10,9 +10,16 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from papers import services
-from papers.models import Paper, Upvote
+from papers.models import Authorship, CodeLink, Paper, Upvote
 
-from .factories import make_paper, make_upvote, make_user
+from .factories import (
+    make_author,
+    make_paper,
+    make_repository,
+    make_topic,
+    make_upvote,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2025, 6, 20)
@@ -235,10 +242,27 @@ class TestButton:
 
     @pytest.mark.parametrize(
         "url",
-        ["/", "/papers/", "/papers/date/2025-06-20/", "/papers/week/2025-W25/", "/users/ada/"],
+        [
+            "/",
+            "/papers/",
+            "/papers/date/2025-06-20/",
+            "/papers/week/2025-W25/",
+            "/authors/dhruv-shah/",
+            "/topics/navigation/",
+            "/repos/robodhruv/visualnav-transformer/",
+            "/users/ada/",
+        ],
     )
     def test_on_every_list_page(self, client, member, paper, url):
-        other = make_paper(title="Not voted", listed_on=DAY)
+        author = make_author("Dhruv Shah", slug="dhruv-shah")
+        topic = make_topic("Navigation", slug="navigation")
+        repo = make_repository("robodhruv", "visualnav-transformer")
+        other = make_paper(
+            title="Not voted", listed_on=DAY, authors=[author], topics=[topic], repositories=[repo]
+        )
+        Authorship.objects.create(paper=paper, author=author, position=1)
+        paper.topics.add(topic)
+        CodeLink.objects.create(paper=paper, repository=repo)
         make_upvote(paper=paper, user=member)
         response = client.get(url)
         assert 'aria-pressed="true"' in button_html(response, paper)
