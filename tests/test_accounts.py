@@ -223,7 +223,8 @@ class TestPasswords:
         settings.RATE_LIMITS = {**settings.RATE_LIMITS, "password_change": {"user": "2/h"}}
         user = make_user("ada", password=PASSWORD)
         client.force_login(user)
-        wrong = {"old_password": "guess", "new_password1": "x y z w 1", "new_password2": "x y z w 1"}
+        new = "x y z w 1"
+        wrong = {"old_password": "guess", "new_password1": new, "new_password2": new}
         for _ in range(2):
             assert client.post("/accounts/password/change/", wrong).status_code == 200
         right = {**wrong, "old_password": PASSWORD}
