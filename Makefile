@@ -41,8 +41,13 @@ run: demo
 	@DEBUG=true $(MANAGE) ensure_local_admin
 	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
 
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
+
 test: install
+	@[ -x "$(CHROMIUM)" ] || echo "NOTE: $(CHROMIUM) not found: the browser tests in tests/browser are SKIPPED (apt-get install chromium)."
 	$(PY) -m pytest $(PYTEST_ARGS)
+	@[ -x "$(CHROMIUM)" ] || echo "NOTE: browser tests were SKIPPED: $(CHROMIUM) not found."
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -186,3 +186,20 @@ LOGGING = {
 
 # Site behaviour.
 PAPERS_PER_PAGE = 30
+SUBMISSIONS_PER_DAY = int(os.environ.get("SUBMISSIONS_PER_DAY", "5"))
+TRENDING_HALF_LIFE_HOURS = float(os.environ.get("TRENDING_HALF_LIFE_HOURS", "24"))
+
+# Rate limits (papers/ratelimit.py), counted in the cache: per client address
+# ("ip"), per logged-in member ("user") and per account name typed into a form
+# ("account": the username or email). Rates are "count/period": 10/15m, 100/d.
+RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", default=True)
+RATE_LIMITS = {
+    "login": {"ip": "30/15m", "account": "10/15m"},
+    "signup": {"ip": "10/h", "account": "5/h"},
+    "password_reset": {"ip": "10/h", "account": "3/h"},
+    "password_change": {"user": "10/h"},
+    "vote": {"user": ["60/m", "1000/d"]},
+    "submit": {"user": "30/h"},
+}
+# Reverse proxies in front of the app that append the client to X-Forwarded-For.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

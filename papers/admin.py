@@ -168,3 +168,6 @@ class UpvoteAdmin(admin.ModelAdmin):
     autocomplete_fields = ["paper", "user"]
     date_hierarchy = "created_at"
     list_select_related = ["paper", "user"]
+
+
+from . import admin_moderation  # noqa: E402, F401  (moderation queue, members)

@@ -390,3 +390,12 @@ class Upvote(models.Model):
 
     def __str__(self):
         return f"{self.user} ▲ {self.paper}"
+
+
+class PendingSubmission(Paper):
+    """Papers waiting for review (members' submissions): the moderation queue in the admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "pending submission"
+        verbose_name_plural = "pending submissions"

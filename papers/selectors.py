@@ -3,7 +3,7 @@
 from django.db.models import Case, Count, F, Prefetch, Q, When
 
 from .editions import Edition
-from .models import Author, Authorship, CodeLink, Paper, Repository, Topic
+from .models import Author, Authorship, CodeLink, Paper, Repository, Topic, Upvote
 
 PUBLISHED = Q(papers__status=Paper.Status.PUBLISHED)
 
@@ -84,3 +84,36 @@ def repository_by_path(owner: str, name: str) -> Repository | None:
 
 def repository_papers(repository: Repository):
     return Paper.objects.published().filter(code_links__repository=repository).sorted_by("new")
+
+
+def voted_paper_ids(user, papers) -> frozenset[int]:
+    """Which of ``papers`` (a page, list or queryset of papers) ``user`` upvoted: one query.
+
+    List views pass the result to templates as ``voted_ids``; the vote button reads it.
+    """
+    if not user.is_authenticated:
+        return frozenset()
+    ids = [paper.pk for paper in papers]
+    if not ids:
+        return frozenset()
+    return frozenset(
+        Upvote.objects.filter(user=user, paper_id__in=ids).values_list("paper_id", flat=True)
+    )
+
+
+def member_upvoted_papers(member):
+    """The published papers ``member`` upvoted, most recent vote first."""
+    return (
+        Paper.objects.published()
+        .filter(upvotes__user=member)
+        .annotate(voted_at=F("upvotes__created_at"))
+        .order_by("-voted_at", "-id")
+    )
+
+
+def member_submissions(member, *, viewer):
+    """Papers ``member`` submitted; pending and rejected ones only for themselves and staff."""
+    papers = Paper.objects.filter(submitted_by=member).order_by("-created_at", "-id")
+    if not (viewer.is_staff or viewer.pk == member.pk):
+        papers = papers.published()
+    return papers

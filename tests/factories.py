@@ -4,8 +4,18 @@ import datetime as dt
 import itertools
 
 from django.contrib.auth import get_user_model
+from django.db.models import F
 
-from papers.models import Author, Authorship, Category, CodeLink, Paper, Repository, Topic
+from papers.models import (
+    Author,
+    Authorship,
+    Category,
+    CodeLink,
+    Paper,
+    Repository,
+    Topic,
+    Upvote,
+)
 
 _seq = itertools.count(1)
 
@@ -65,3 +75,17 @@ def make_paper(*, authors=(), topics=(), repositories=(), categories=(), **field
         CodeLink.objects.create(paper=paper, repository=repository, is_official=True)
     paper.refresh_from_db()
     return paper
+
+
+def make_upvote(*, paper, user=None, created_at=None):
+    """An upvote by ``user`` (a new member by default), counted on the paper like a real vote.
+
+    ``created_at`` places the vote in time; trending scores are not refreshed
+    (tests call ``papers.trending`` with the ``now`` they want).
+    """
+    user = user or make_user()
+    fields = {"created_at": created_at} if created_at else {}
+    vote = Upvote.objects.create(user=user, paper=paper, **fields)
+    Paper.objects.filter(pk=paper.pk).update(upvote_count=F("upvote_count") + 1)
+    paper.refresh_from_db(fields=["upvote_count"])
+    return vote

@@ -10,18 +10,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from .. import selectors
+from .. import selectors, trending
 from ..editions import Edition, latest_edition_date
 from ..models import Author, Paper, Topic
 from ..pagination import paginate
 
 PER_PAGE = settings.PAPERS_PER_PAGE
+EDITION_SORTS = [("top", "Most upvoted"), ("trending", "Trending")]
 
 
 def _render_edition(request, edition: Edition, *, front_page=False):
+    sort = request.GET.get("sort", "top")
+    if sort not in dict(EDITION_SORTS):
+        sort = "top"
     page = paginate(
         request,
-        selectors.edition_papers(edition).sorted_by("top").with_listing_data(),
+        selectors.edition_papers(edition).sorted_by(sort).with_listing_data(),
         per_page=PER_PAGE,
     )
     return render(
@@ -30,7 +34,10 @@ def _render_edition(request, edition: Edition, *, front_page=False):
         {
             "edition": edition,
             "page_obj": page,
+            "voted_ids": selectors.voted_paper_ids(request.user, page),
             "front_page": front_page,
+            "sort": sort,
+            "sorts": EDITION_SORTS,
             **selectors.edition_neighbours(edition),
         },
     )
@@ -58,7 +65,15 @@ def _render_paper(request, paper_filter: Q):
         paper = selectors.paper_detail(paper_filter, user=request.user)
     except Paper.DoesNotExist as exc:
         raise Http404("No such paper in the catalogue.") from exc
-    return render(request, "papers/paper_detail.html", {"paper": paper})
+    return render(
+        request,
+        "papers/paper_detail.html",
+        {
+            "paper": paper,
+            "voted_ids": selectors.voted_paper_ids(request.user, [paper]),
+            "trending": trending.explain(paper),
+        },
+    )
 
 
 @require_safe
@@ -85,7 +100,15 @@ def author_list(request):
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     page = paginate(request, selectors.author_papers(author).with_listing_data(), per_page=PER_PAGE)
-    return render(request, "papers/author_detail.html", {"author": author, "page_obj": page})
+    return render(
+        request,
+        "papers/author_detail.html",
+        {
+            "author": author,
+            "page_obj": page,
+            "voted_ids": selectors.voted_paper_ids(request.user, page),
+        },
+    )
 
 
 @require_safe
@@ -110,7 +133,12 @@ def topic_detail(request, slug):
     return render(
         request,
         "papers/topic_detail.html",
-        {"topic": topic, "children": topic.children.order_by("name"), "page_obj": page},
+        {
+            "topic": topic,
+            "children": topic.children.order_by("name"),
+            "page_obj": page,
+            "voted_ids": selectors.voted_paper_ids(request.user, page),
+        },
     )
 
 
@@ -129,5 +157,11 @@ def repository_detail(request, owner, name):
         request, selectors.repository_papers(repository).with_listing_data(), per_page=PER_PAGE
     )
     return render(
-        request, "papers/repository_detail.html", {"repository": repository, "page_obj": page}
+        request,
+        "papers/repository_detail.html",
+        {
+            "repository": repository,
+            "page_obj": page,
+            "voted_ids": selectors.voted_paper_ids(request.user, page),
+        },
     )

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from .. import selectors
 from ..models import PAPER_SORTS, Paper
 from ..pagination import paginate
 
@@ -23,5 +24,10 @@ def paper_list(request):
     return render(
         request,
         "papers/paper_list.html",
-        {"page_obj": page, "sort": sort, "sorts": SORT_LABELS},
+        {
+            "page_obj": page,
+            "sort": sort,
+            "sorts": SORT_LABELS,
+            "voted_ids": selectors.voted_paper_ids(request.user, page),
+        },
     )
