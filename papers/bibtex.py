@@ -46,7 +46,29 @@ _MATH_RE = re.compile("|".join(re.escape(c) for c in MATH_SPECIALS))
 _INLINE_MATH_RE = re.compile(r"(?<!\\)\$([^$]+?)(?<!\\)\$")
 _SPACE_RE = re.compile(r"\s+")
 KEY_STOP_WORDS = frozenset(
-    "a an and are as at by for from in into is of on or the to towards toward via with".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "towards",
+        "toward",
+        "via",
+        "with",
+    ]
 )
 MEDIA_TYPE = "text/plain; charset=utf-8"
 
