@@ -42,34 +42,15 @@ TEXT_SPECIALS = {
 # Inside $...$ only these would break LaTeX; backslashes, braces, ^ and _ are math.
 MATH_SPECIALS = {"%": r"\%", "&": r"\&", "#": r"\#"}
 _TEXT_RE = re.compile("|".join(re.escape(c) for c in TEXT_SPECIALS))
-_MATH_RE = re.compile("|".join(re.escape(c) for c in MATH_SPECIALS))
-_INLINE_MATH_RE = re.compile(r"(?<!\\)\$([^$]+?)(?<!\\)\$")
+_MATH_RE = re.compile(r"(?<!\\)[%&#]")
+# TeX-style inline math as pandoc reads it: "$" then a non-space, ..., a non-space then
+# "$" not followed by a digit. So "costs $5 and $10" is text, "$O(n^2)$" is math.
+_INLINE_MATH_RE = re.compile(r"(?<!\\)\$(?=\S)([^$]+?)(?<=\S)(?<!\\)\$(?!\d)")
 _SPACE_RE = re.compile(r"\s+")
-KEY_STOP_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "by",
-        "for",
-        "from",
-        "in",
-        "into",
-        "is",
-        "of",
-        "on",
-        "or",
-        "the",
-        "to",
-        "towards",
-        "toward",
-        "via",
-        "with",
-    ]
-)
+KEY_STOP_WORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "into", "is", "of", "on",
+    "or", "the", "to", "toward", "towards", "via", "with",
+})  # fmt: skip
 MEDIA_TYPE = "text/plain; charset=utf-8"
 
 
@@ -111,7 +92,7 @@ def bibtex_name(name: str) -> str:
 
 def _verbatim(value: str) -> str:
     """URLs and DOIs are not LaTeX text: only what could break the entry is percent-encoded."""
-    return quote(_SPACE_RE.sub("", value or ""), safe="/:?&=#%@!$'()*+,;~-._[]<>\"|^`")
+    return quote((value or "").strip(), safe="/:?&=#%@!$'()*+,;~-._[]<>\"|^`")
 
 
 def paper_year(paper) -> int:
@@ -123,21 +104,17 @@ def _author_names(paper) -> list[str]:
     return [authorship.author.name for authorship in paper.authorships.all()]
 
 
+def _key_part(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", ascii_slug(text, fallback=""))
+
+
 def base_key(paper) -> str:
     """``<first author's family name><year><first title word>``: ``shah2023vint``."""
     names = _author_names(paper)
-    family = ascii_slug(names[0].split()[-1], fallback="").replace("-", "") if names else ""
-    word = next(
-        (
-            slug
-            for token in re.split(r"[\s\-:/]+", paper.title)
-            if (slug := ascii_slug(token, fallback="").replace("-", ""))
-            and slug not in KEY_STOP_WORDS
-        ),
-        "",
-    )
-    key = f"{family or 'anonymous'}{paper_year(paper)}{word}"
-    return key[:60]
+    family = _key_part(names[0].split()[-1]) if names else ""
+    words = (_key_part(token) for token in re.split(r"[\s\-:/]+", paper.title))
+    word = next((w for w in words if w and w not in KEY_STOP_WORDS), "")
+    return f"{family or 'anonymous'}{paper_year(paper)}{word}"[:60]
 
 
 def paper_entry(paper, *, key: str | None = None, site_url: str = "") -> str:

@@ -16,8 +16,12 @@ for: following a link applies its choices unless newer ones were applied since,
 so confirming twice, or an old link, is harmless.
 
 **Unsubscribe tokens** are signed and do not expire (the link in a year-old
-digest must still work); they name the subscription and its address.
-Unsubscribing deletes the row and its delivery records.
+digest must still work). Unsubscribing deletes the row and its delivery records.
+
+Tokens are signed, not encrypted, so they carry no address: only the
+subscription's id and a keyed hash of its address (:func:`email_fingerprint`),
+which a token must match. Access logs never see an address, and a token stops
+working if its row is ever given to another address.
 """
 
 import datetime as dt
@@ -30,6 +34,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from .models import Subscription, Topic
 
@@ -54,7 +59,7 @@ class ConfirmRequest:
     """What a confirmation token asks for."""
 
     subscription_id: int
-    email: str
+    fingerprint: str
     frequency: str
     topic_ids: tuple[int, ...]
     asked_at: float  # seconds since the epoch
@@ -75,6 +80,19 @@ def normalise_email(email: str) -> str:
     return (email or "").strip()
 
 
+def email_fingerprint(email: str) -> str:
+    """A keyed hash of the address (case-insensitive), for tokens."""
+    return salted_hmac(
+        "papers.subscription.email", email.strip().lower(), algorithm="sha256"
+    ).hexdigest()[:20]
+
+
+def _matches(subscription: Subscription | None, fingerprint: str) -> bool:
+    return subscription is not None and constant_time_compare(
+        email_fingerprint(subscription.email), fingerprint
+    )
+
+
 def with_email(subscriptions, email: str):
     """Filter on the address whatever its case (uses the unique index on ``LOWER(email)``)."""
     return subscriptions.alias(email_lower=Lower("email")).filter(email_lower=Lower(Value(email)))
@@ -83,7 +101,7 @@ def with_email(subscriptions, email: str):
 def confirm_token(*, subscription: Subscription, frequency: str, topic_ids, asked_at: float) -> str:
     payload = {
         "s": subscription.pk,
-        "e": subscription.email.lower(),
+        "e": email_fingerprint(subscription.email),
         "f": frequency,
         "t": sorted(topic_ids),
         "a": asked_at,
@@ -102,7 +120,7 @@ def read_confirm_token(token: str) -> ConfirmRequest:
     try:
         return ConfirmRequest(
             subscription_id=int(data["s"]),
-            email=str(data["e"]),
+            fingerprint=str(data["e"]),
             frequency=str(data["f"]),
             topic_ids=tuple(int(t) for t in data["t"]),
             asked_at=float(data["a"]),
@@ -113,11 +131,11 @@ def read_confirm_token(token: str) -> ConfirmRequest:
 
 def unsubscribe_token(subscription: Subscription) -> str:
     signer = signing.Signer(salt=UNSUBSCRIBE_SALT)
-    return signer.sign_object({"s": subscription.pk, "e": subscription.email.lower()})
+    return signer.sign_object({"s": subscription.pk, "e": email_fingerprint(subscription.email)})
 
 
 def read_unsubscribe_token(token: str) -> tuple[int, str]:
-    """``(subscription id, email)`` from an unsubscribe token; ``TokenInvalid`` if forged."""
+    """``(subscription id, fingerprint)`` of an unsubscribe token; ``TokenInvalid`` if forged."""
     try:
         data = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign_object(token)
         return int(data["s"]), str(data["e"])
@@ -161,6 +179,12 @@ def subscription_request(*, email: str, frequency: str, topics=()) -> RequestOut
     return RequestOutcome(subscription=subscription, token=token, was_confirmed=was_confirmed)
 
 
+def subscription_to_confirm(request: ConfirmRequest) -> Subscription | None:
+    """The subscription a confirmation token names, ``None`` if it no longer exists."""
+    subscription = Subscription.objects.filter(pk=request.subscription_id).first()
+    return subscription if _matches(subscription, request.fingerprint) else None
+
+
 def subscription_confirm(
     *, request: ConfirmRequest, now: dt.datetime | None = None
 ) -> Subscription:
@@ -172,11 +196,9 @@ def subscription_confirm(
     now = now or timezone.now()
     with transaction.atomic():
         subscription = (
-            with_email(Subscription.objects.select_for_update(), request.email)
-            .filter(pk=request.subscription_id)
-            .first()
+            Subscription.objects.select_for_update().filter(pk=request.subscription_id).first()
         )
-        if subscription is None:
+        if not _matches(subscription, request.fingerprint):
             raise SubscriptionGone
         asked_at = _from_timestamp(request.asked_at)
         fields = []
@@ -197,11 +219,23 @@ def subscription_confirm(
     return subscription
 
 
+def subscription_for_unsubscribe(token: str) -> Subscription | None:
+    """The subscription an unsubscribe token names, ``None`` if it is gone already.
+
+    Raises ``TokenInvalid`` for a token we did not make.
+    """
+    pk, fingerprint = read_unsubscribe_token(token)
+    subscription = Subscription.objects.filter(pk=pk).first()
+    return subscription if _matches(subscription, fingerprint) else None
+
+
 def subscription_cancel(*, token: str) -> bool:
     """Delete the subscription an unsubscribe token names; ``False`` if it was already gone.
 
     Raises ``TokenInvalid`` for a token we did not make.
     """
-    pk, email = read_unsubscribe_token(token)
-    deleted, _ = with_email(Subscription.objects.filter(pk=pk), email).delete()
+    subscription = subscription_for_unsubscribe(token)
+    if subscription is None:
+        return False
+    deleted, _ = Subscription.objects.filter(pk=subscription.pk).delete()
     return bool(deleted)

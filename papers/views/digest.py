@@ -29,10 +29,11 @@ from ..subscriptions import (
     TokenExpired,
     TokenInvalid,
     read_confirm_token,
-    read_unsubscribe_token,
     subscription_cancel,
     subscription_confirm,
+    subscription_for_unsubscribe,
     subscription_request,
+    subscription_to_confirm,
 )
 
 logger = logging.getLogger(__name__)
@@ -163,11 +164,14 @@ def confirm(request, token):
             "subscriptions/confirmed.html",
             {"subscription": subscription, "topics": subscription.topics.order_by("name")},
         )
+    subscription = subscription_to_confirm(asked)
+    if subscription is None:
+        return _link_problem(request, "gone")
     return render(
         request,
         "subscriptions/confirm.html",
         {
-            "email": asked.email,
+            "email": subscription.email,
             "frequency": dict(Subscription.Frequency.choices).get(asked.frequency, ""),
             "topics": asked.topics,
         },
@@ -178,14 +182,17 @@ def confirm(request, token):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
-    try:
-        _pk, email = read_unsubscribe_token(token)
-    except TokenInvalid:
-        return _link_problem(request, "invalid")
     if request.method == "POST":
         decision = ratelimit.check(request, "unsubscribe")
         if not decision.allowed:
             return ratelimit.too_many_requests(request, decision)
+    try:
+        subscription = subscription_for_unsubscribe(token)
+    except TokenInvalid:
+        return _link_problem(request, "invalid")
+    if subscription is None:  # unsubscribed already
+        return render(request, "subscriptions/unsubscribed.html")
+    if request.method == "POST":
         subscription_cancel(token=token)
-        return render(request, "subscriptions/unsubscribed.html", {"email": email})
-    return render(request, "subscriptions/unsubscribe.html", {"email": email})
+        return render(request, "subscriptions/unsubscribed.html", {"email": subscription.email})
+    return render(request, "subscriptions/unsubscribe.html", {"email": subscription.email})
