@@ -171,3 +171,4 @@ class UpvoteAdmin(admin.ModelAdmin):
 
 
 from . import admin_moderation  # noqa: E402, F401  (moderation queue, members)
+from . import admin_digest  # noqa: E402, F401  (email digest subscribers and deliveries)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from papers import digest, subscriptions
 from papers.models import DigestDelivery, Paper, Subscription
 
-from .factories import make_author, make_paper, make_subscription, make_topic
+from .factories import make_author, make_paper, make_subscription, make_topic, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -459,3 +459,19 @@ def test_digest_is_capped(today, papers):
     send()
     assert "Robot Arms" in mail.outbox[0].body
     assert "Seeing" not in mail.outbox[0].body
+
+
+# --- admin -----------------------------------------------------------------------------------
+
+
+def test_admin_lists_subscribers_and_deliveries(client, today, papers, topics):
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    reader = make_subscription("reader@example.org", topics=[topics["vision"]])
+    send()
+    listing = client.get("/admin/papers/subscription/")
+    assert listing.status_code == 200
+    assert b"reader@example.org" in listing.content
+    change = client.get(f"/admin/papers/subscription/{reader.pk}/change/")
+    assert change.status_code == 200
+    assert b"2026-11-25" in change.content  # the delivery inline
+    assert client.get("/admin/papers/digestdelivery/").status_code == 200
