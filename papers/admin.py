@@ -170,7 +170,4 @@ class UpvoteAdmin(admin.ModelAdmin):
     list_select_related = ["paper", "user"]
 
 
-from . import (
-    admin_digest,  # noqa: F401  (email digest subscribers and deliveries)
-    admin_moderation,  # noqa: F401  (moderation queue, members)
-)
+from . import admin_digest, admin_moderation  # noqa: E402, F401  (digest; moderation, members)
