@@ -773,7 +773,7 @@ class TopicMerge:
     survivor: Topic
     merged: list[Topic]
     paper_ids: list[int]  # papers that now carry the survivor instead of a merged topic
-    children: int  # topics re-parented to the survivor
+    child_ids: list[int]  # topics re-parented to the survivor
 
 
 @transaction.atomic
@@ -807,18 +807,16 @@ def topic_merge(*, survivor: Topic, others: Iterable[Topic]) -> TopicMerge:
     while parent_id in merged_ids and parent_id not in seen:
         seen.add(parent_id)
         parent_id = parents.get(parent_id)
-    children = (
-        Topic.objects.filter(parent_id__in=merged_ids)
-        .exclude(pk=survivor.pk)
-        .update(parent=survivor, updated_at=timezone.now())
-    )
+    children = Topic.objects.filter(parent_id__in=merged_ids).exclude(pk=survivor.pk)
+    child_ids = sorted(children.values_list("pk", flat=True))
+    children.update(parent=survivor, updated_at=timezone.now())
     survivor.parent_id = parent_id
     if not survivor.description:
         survivor.description = next((t.description for t in others if t.description), "")
     Topic.objects.filter(pk__in=merged_ids).delete()
     survivor.save()
     _papers_touch(paper_ids)
-    return TopicMerge(survivor=survivor, merged=others, paper_ids=paper_ids, children=children)
+    return TopicMerge(survivor=survivor, merged=others, paper_ids=paper_ids, child_ids=child_ids)
 
 
 def _m2m_move(relation, from_ids: list[int], to_id: int) -> list[int]:

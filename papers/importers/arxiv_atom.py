@@ -228,11 +228,12 @@ class ArxivFetcher:
 
     One request every ``delay`` seconds, at most ``page_size`` results each,
     stopping at ``opensearch:totalResults`` (or at the query's own
-    ``max_results``). ``get`` and ``sleep`` are injectable for tests.
+    ``max_results``). ``get`` and ``sleep`` are injectable for tests (by
+    default ``http_get`` and ``time.sleep``).
     """
 
-    get: Callable[[str], bytes] = http_get
-    sleep: Callable[[float], None] = time.sleep
+    get: Callable[[str], bytes] | None = None
+    sleep: Callable[[float], None] | None = None
     page_size: int = PAGE_SIZE
     delay: float = REQUEST_DELAY
     empty_page_retries: int = 2
@@ -249,17 +250,18 @@ class ArxivFetcher:
             limit = int(params["max_results"]) if params.get("max_results") else None
         except ValueError as error:
             raise ImportFailed(f"{url}: start and max_results must be numbers") from error
+        get, sleep = self.get or http_get, self.sleep or time.sleep
         fetched, requests, empty = 0, 0, 0
         while True:
             size = self.page_size if limit is None else min(self.page_size, limit - fetched)
             if size <= 0:
                 return
             if requests:
-                self.sleep(self.delay)
+                sleep(self.delay)
             query = urlencode({**params, "start": start + fetched, "max_results": size})
             page_url = urlunsplit(parts._replace(query=query))
             try:
-                body = self.get(page_url)
+                body = get(page_url)
             except (urllib.error.URLError, OSError) as error:
                 raise ImportFailed(f"{page_url}: {error}") from error
             requests += 1
@@ -321,6 +323,7 @@ def import_arxiv(
     """
     report = report or ImportReport(source="arXiv")
     report.dry_run, report.progress = dry_run, progress
+    report.started = time.monotonic()  # the rate counts the import, not the fetching
     with atomic_run(dry_run=dry_run):
         for source in sources:
             with source.opened() as stream:

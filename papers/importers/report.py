@@ -71,6 +71,10 @@ class ImportReport:
     def rate(self) -> float:
         return self.read / self.seconds if self.seconds > 0 else 0.0
 
+    def skipped_by_reason(self) -> list[tuple[str, int, list[str]]]:
+        """``(reason, count, examples)``, the most frequent reason first."""
+        return [(reason, n, self.examples[reason]) for reason, n in self.reasons.most_common()]
+
     def lines(self) -> list[str]:
         """The summary, one line each, as the command prints it and the admin shows it."""
         lines = [
@@ -81,8 +85,8 @@ class ImportReport:
             f"unchanged: {self.unchanged}",
             f"skipped: {self.skipped}",
         ]
-        for reason, n in self.reasons.most_common():
-            lines.append(f"  {n} × {reason}: {', '.join(self.examples[reason])}")
+        for reason, n, examples in self.skipped_by_reason():
+            lines.append(f"  {n} × {reason}: {', '.join(examples)}")
         for message, n in self.warnings.most_common():
             lines.append(f"warning: {n} × {message}")
         lines.extend(f"note: {note}" for note in self.notes)
