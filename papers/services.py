@@ -419,7 +419,9 @@ class _ImportPlan:
             paper=paper,
             created=paper is None,
             newer=paper is not None and _is_newer(record.version, paper.arxiv_version),
-            older=paper is not None and _is_newer(paper.arxiv_version, record.version),
+            older=paper is not None
+            and None not in (record.version, paper.arxiv_version)
+            and record.version < paper.arxiv_version,
             wants_authors=record.authors is not None,
             wants_categories=record.categories is not None,
         )
