@@ -638,7 +638,9 @@ def _papers_touch(paper_ids: Collection[int], **values) -> None:
 def papers_set_status(*, papers: QuerySet[Paper], status: str) -> list[Paper]:
     """Give ``papers`` this status. Returns the papers that changed."""
     status = Paper.Status(status)
-    changed = list(papers.exclude(status=status).order_by("pk").only("pk", "title"))
+    changed = list(
+        papers.exclude(status=status).order_by("pk").select_related(None).only("pk", "title")
+    )
     _papers_touch([paper.pk for paper in changed], status=status)
     return changed
 
@@ -646,7 +648,9 @@ def papers_set_status(*, papers: QuerySet[Paper], status: str) -> list[Paper]:
 @transaction.atomic
 def papers_set_featured(*, papers: QuerySet[Paper], featured: bool) -> list[Paper]:
     """Feature or unfeature ``papers``. Returns the papers that changed."""
-    changed = list(papers.exclude(featured=featured).order_by("pk").only("pk", "title"))
+    changed = list(
+        papers.exclude(featured=featured).order_by("pk").select_related(None).only("pk", "title")
+    )
     _papers_touch([paper.pk for paper in changed], featured=featured)
     return changed
 
@@ -655,7 +659,9 @@ def papers_set_featured(*, papers: QuerySet[Paper], featured: bool) -> list[Pape
 def papers_add_topic(*, papers: QuerySet[Paper], topic: Topic) -> list[Paper]:
     """Tag ``papers`` with ``topic``. Returns the papers that did not have it."""
     through = Paper.topics.through
-    changed = list(papers.exclude(topics=topic).order_by("pk").only("pk", "title"))
+    changed = list(
+        papers.exclude(topics=topic).order_by("pk").select_related(None).only("pk", "title")
+    )
     through.objects.bulk_create(through(paper_id=p.pk, topic_id=topic.pk) for p in changed)
     _papers_touch([paper.pk for paper in changed])
     return changed
