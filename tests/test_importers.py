@@ -751,3 +751,16 @@ def test_papers_import_calls_the_bulk_write_hook_with_touched_papers(monkeypatch
     calls.clear()
     import_arxiv(QUERY)
     assert calls == [set()]
+
+
+def test_rows_written_in_bulk_leave_the_tables_usable_for_ordinary_saves():
+    """Bulk writes take ids from each table's own sequence: ordinary saves go on after them."""
+    import_arxiv(QUERY)
+    import_arxiv(UPDATED)
+
+    paper = make_paper(authors=["Someone New"])
+    author = make_author("Another Person")
+
+    assert paper.pk > max(Paper.objects.exclude(pk=paper.pk).values_list("pk", flat=True))
+    assert author.pk > max(Author.objects.exclude(pk=author.pk).values_list("pk", flat=True))
+    assert Paper.objects.get(arxiv_id="2401.04088").arxiv_version == 2

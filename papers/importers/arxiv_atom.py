@@ -108,14 +108,45 @@ def _int_or_none(text) -> int | None:
         return None
 
 
+A_ID, A_TITLE, A_SUMMARY = f"{ATOM}id", f"{ATOM}title", f"{ATOM}summary"
+A_AUTHOR, A_NAME, A_LINK, A_CATEGORY = (
+    f"{ATOM}author",
+    f"{ATOM}name",
+    f"{ATOM}link",
+    f"{ATOM}category",
+)
+X_PRIMARY, X_AFFILIATION = f"{ARXIV}primary_category", f"{ARXIV}affiliation"
+DATE_TAGS = ((f"{ATOM}published", "published"), (f"{ATOM}updated", "arxiv_updated"))
+OPTIONAL_TAGS = (
+    (f"{ARXIV}comment", "comment"),
+    (f"{ARXIV}journal_ref", "journal_ref"),
+    (f"{ARXIV}doi", "doi"),
+)
+
+
 def _entry_record(entry, where: str, report: ImportReport | None):
+    """The record for one ``<entry>``, read in one pass over its children."""
+    texts, authors, links, terms, primary = {}, [], [], [], ""
+    for child in entry:
+        tag = child.tag
+        if tag == A_AUTHOR:
+            authors.append(child)
+        elif tag == A_LINK:
+            links.append(child)
+        elif tag == A_CATEGORY:
+            terms.append(child.get("term", ""))
+        elif tag == X_PRIMARY:
+            primary = child.get("term", "").strip()
+        elif tag not in texts:
+            texts[tag] = child.text or ""
+
     def warn(message):
         if report is not None:
             report.warn(message)
 
-    raw_id = normalise_space(entry.findtext(f"{ATOM}id"))
+    raw_id = normalise_space(texts.get(A_ID))
     if raw_id.startswith(ERROR_ID_PREFIXES):
-        message = normalise_space(entry.findtext(f"{ATOM}summary")) or raw_id
+        message = normalise_space(texts.get(A_SUMMARY)) or raw_id
         raise ImportFailed(f"arXiv answered with an error: {message}")
     if not raw_id:
         return Skip("entry without an <id>", where)
@@ -124,7 +155,6 @@ def _entry_record(entry, where: str, report: ImportReport | None):
         arxiv_id, version = arxiv.parse_arxiv_id(raw_id)
     except arxiv.InvalidArxivId:
         return Skip("malformed arXiv id", where)
-    links = list(entry.iterfind(f"{ATOM}link"))
     if version is None:  # the id should carry it; the abstract link does too
         for link in links:
             if link.get("rel") == "alternate":
@@ -133,49 +163,47 @@ def _entry_record(entry, where: str, report: ImportReport | None):
     if version is not None and not 0 < version <= VERSION_MAX:
         return Skip("malformed arXiv version", where)
 
-    title = normalise_space(entry.findtext(f"{ATOM}title"))
+    title = normalise_space(texts.get(A_TITLE))
     if not title:
         return Skip("entry without a title", where)
     if len(title) > TITLE_MAX:
         return Skip(f"title longer than {TITLE_MAX} characters", where)
     fields = {"title": title}
-    summary = entry.find(f"{ATOM}summary")
-    if summary is not None:
-        fields["abstract"] = normalise_space(summary.text)
-    for tag, name in (("published", "published"), ("updated", "arxiv_updated")):
-        text = normalise_space(entry.findtext(f"{ATOM}{tag}"))
+    if A_SUMMARY in texts:
+        fields["abstract"] = normalise_space(texts[A_SUMMARY])
+    for tag, name in DATE_TAGS:
+        text = texts.get(tag, "").strip()
         if text:
             try:
                 fields[name] = dt.datetime.fromisoformat(text).date()
             except ValueError:
-                return Skip(f"malformed <{tag}> date", where)
+                return Skip(f"malformed <{tag.rpartition('}')[2]}> date", where)
 
     credits = []
-    for author in entry.iterfind(f"{ATOM}author"):
-        name = tex_to_unicode(normalise_space(author.findtext(f"{ATOM}name")))
+    for author in authors:
+        name, affiliations = "", []
+        for child in author:
+            if child.tag == A_NAME:
+                name = tex_to_unicode(normalise_space(child.text))
+            elif child.tag == X_AFFILIATION and child.text and not child.text.isspace():
+                affiliations.append(normalise_space(child.text))
         if not name:
             return Skip("author without a name", where)
         if len(name) > NAME_MAX:
             return Skip(f"author name longer than {NAME_MAX} characters", where)
-        affiliation = "; ".join(
-            text
-            for text in (normalise_space(a.text) for a in author.iterfind(f"{ARXIV}affiliation"))
-            if text
-        )
+        affiliation = "; ".join(affiliations)
         if len(affiliation) > AFFILIATION_MAX:
             warn(f"affiliation longer than {AFFILIATION_MAX} characters left out")
             affiliation = ""
         credits.append(services.AuthorCredit(name, affiliation))
 
-    primary_element = entry.find(f"{ARXIV}primary_category")
-    primary = primary_element.get("term", "").strip() if primary_element is not None else ""
-    primary = primary if _is_category(primary) else None
     # Category terms also carry ACM and MSC classes ("I.2.7", "68T05"): only
     # arXiv subject codes are kept.
-    categories = []
-    for element in [primary_element, *entry.iterfind(f"{ATOM}category")]:
-        term = element.get("term", "").strip() if element is not None else ""
-        if _is_category(term) and term not in categories:
+    primary = primary if _is_category(primary) else None
+    categories = [primary] if primary else []
+    for term in terms:
+        term = term.strip()
+        if term not in categories and _is_category(term):
             categories.append(term)
 
     for link in links:
@@ -186,12 +214,12 @@ def _entry_record(entry, where: str, report: ImportReport | None):
             elif href:
                 warn("PDF link that is not a usable http(s) URL left out")
             break
-    for tag in ("comment", "journal_ref", "doi"):
-        text = normalise_space(entry.findtext(f"{ARXIV}{tag}"))
-        if text and len(text) > OPTIONAL_MAX.get(tag, len(text)):
-            warn(f"{tag} longer than {OPTIONAL_MAX[tag]} characters left out")
+    for tag, name in OPTIONAL_TAGS:
+        text = normalise_space(texts.get(tag))
+        if text and len(text) > OPTIONAL_MAX.get(name, len(text)):
+            warn(f"{name} longer than {OPTIONAL_MAX[name]} characters left out")
         elif text:
-            fields[tag] = text
+            fields[name] = text
 
     return services.PaperRecord(
         arxiv_id=arxiv_id,

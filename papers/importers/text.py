@@ -3,8 +3,6 @@
 import re
 import unicodedata
 
-_SPACE_RE = re.compile(r"\s+")
-
 # \"u, \'{e}, \c{c}, \v s ... : accent commands and the combining mark each makes.
 _ACCENTS = {
     '"': "\u0308",
@@ -46,7 +44,7 @@ _LETTER_RE = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j)(?![A-Za-z])(?:\{\
 
 def normalise_space(text: str | None) -> str:
     """All runs of whitespace (line breaks included) as one space, trimmed."""
-    return _SPACE_RE.sub(" ", text or "").strip()
+    return " ".join(text.split()) if text else ""
 
 
 def _accented(match: re.Match) -> str:
