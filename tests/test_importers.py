@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from papers import services
 from papers.importers import arxiv_atom, command
@@ -764,3 +765,17 @@ def test_rows_written_in_bulk_leave_the_tables_usable_for_ordinary_saves():
     assert paper.pk > max(Paper.objects.exclude(pk=paper.pk).values_list("pk", flat=True))
     assert author.pk > max(Author.objects.exclude(pk=author.pk).values_list("pk", flat=True))
     assert Paper.objects.get(arxiv_id="2401.04088").arxiv_version == 2
+
+
+def test_hf_item_without_an_edition_day_is_listed_on_the_import_day(tmp_path):
+    items = json.loads(HF_DAILY.read_text())[:1]
+    del items[0]["paper"]["submittedOnDailyAt"]
+    items[0]["paper"]["publishedAt"] = "2024-01-08T23:30:00-05:00"  # 04:30 UTC the next day
+    path = tmp_path / "daily.json"
+    path.write_text(json.dumps(items))
+
+    run("import_hf_daily", path)
+
+    paper = Paper.objects.get(arxiv_id="2401.04088")
+    assert paper.listed_on == timezone.localdate()
+    assert paper.published == dt.date(2024, 1, 9)

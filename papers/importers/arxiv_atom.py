@@ -29,7 +29,7 @@ from papers.models import Author, Authorship, Paper
 from .base import BATCH_SIZE, atomic_run, import_records
 from .report import ImportFailed, ImportReport, Skip
 from .sources import Source, decompressed, file_source
-from .text import normalise_space, tex_to_unicode
+from .text import normalise_space, tex_to_unicode, utc_date
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
@@ -175,7 +175,7 @@ def _entry_record(entry, where: str, report: ImportReport | None):
         text = texts.get(tag, "").strip()
         if text:
             try:
-                fields[name] = dt.datetime.fromisoformat(text).date()
+                fields[name] = utc_date(text)
             except ValueError:
                 return Skip(f"malformed <{tag.rpartition('}')[2]}> date", where)
 

@@ -33,12 +33,11 @@ class ImportCommand(BaseCommand):
         return path_sources(argument, suffixes=self.file_suffixes)
 
     def progress(self, report: ImportReport) -> None:
+        """A line on stderr at most every ``PROGRESS_EVERY`` seconds (called after each batch)."""
         now = time.monotonic()
-        if self.verbosity < 1 or now - getattr(self, "_last_progress", report.started) < (
-            PROGRESS_EVERY
-        ):
+        if self.verbosity < 1 or now - self.last_progress < PROGRESS_EVERY:
             return
-        self._last_progress = now
+        self.last_progress = now
         self.stderr.write(
             f"… {report.read:,} read ({report.rate:,.0f}/s): {report.created:,} created, "
             f"{report.updated:,} updated, {report.unchanged:,} unchanged, "
@@ -46,7 +45,9 @@ class ImportCommand(BaseCommand):
         )
 
     def run(self, options, importer, *args, **kwargs) -> ImportReport:
+        """Run ``importer`` with the common options; print its summary."""
         self.verbosity = options["verbosity"]
+        self.last_progress = time.monotonic()
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1")
         try:

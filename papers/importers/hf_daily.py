@@ -19,7 +19,7 @@ from .arxiv_atom import NAME_MAX, TITLE_MAX
 from .base import BATCH_SIZE, atomic_run, import_records
 from .report import ImportReport, Skip
 from .sources import Source, decompressed, iter_json_array
-from .text import normalise_space
+from .text import normalise_space, utc_date
 
 FILE_SUFFIXES = (".json",)
 URL_MAX = Paper._meta.get_field("project_page").max_length
@@ -30,14 +30,6 @@ def parse_daily_papers(
 ) -> Iterator[services.PaperRecord | Skip]:
     for index, item in enumerate(iter_json_array(stream, label=label), start=1):
         yield _item_record(item, f"{label} item {index}", report)
-
-
-def _datetime(value) -> dt.datetime | None:
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str):
-        raise ValueError(value)
-    return dt.datetime.fromisoformat(value.strip())
 
 
 def _count(value) -> int | None:
@@ -73,16 +65,12 @@ def _item_record(item, where: str, report: ImportReport | None):
     if isinstance(paper.get("summary"), str):
         fields["abstract"] = normalise_space(paper["summary"])
     try:
-        published = _datetime(paper.get("publishedAt"))
-        listed = _datetime(paper.get("submittedOnDailyAt"))
+        published = utc_date(paper.get("publishedAt"))
+        listed_on = utc_date(paper.get("submittedOnDailyAt"))  # the edition it was listed in
     except ValueError:
         return Skip("malformed date", where)
     if published:
-        fields["published"] = (
-            published.astimezone(dt.UTC).date() if published.tzinfo else published.date()
-        )
-    listed_on = listed.astimezone(dt.UTC) if listed and listed.tzinfo else listed
-    listed_on = listed_on.date() if listed_on else None
+        fields["published"] = published
 
     authors = paper.get("authors", [])
     if not isinstance(authors, list):

@@ -1,5 +1,6 @@
-"""Cleaning text from feeds: whitespace, and TeX accents in people's names."""
+"""Cleaning values from feeds: whitespace, times, and TeX accents in people's names."""
 
+import datetime as dt
 import re
 import unicodedata
 
@@ -45,6 +46,19 @@ _LETTER_RE = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j)(?![A-Za-z])(?:\{\
 def normalise_space(text: str | None) -> str:
     """All runs of whitespace (line breaks included) as one space, trimmed."""
     return " ".join(text.split()) if text else ""
+
+
+def utc_date(value) -> dt.date | None:
+    """The UTC day of an ISO 8601 time such as ``2024-01-09T01:53:46.391Z``.
+
+    None when missing; ``ValueError`` when not such a time.
+    """
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(value)
+    moment = dt.datetime.fromisoformat(value.strip())
+    return (moment.astimezone(dt.UTC) if moment.tzinfo else moment).date()
 
 
 def _accented(match: re.Match) -> str:
