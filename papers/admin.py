@@ -36,6 +36,7 @@ from .models import (
     Topic,
     Upvote,
 )
+from .names import clean_name, name_key
 
 UPLOAD_MAX_BYTES = 50 * 1024 * 1024  # larger files: the import_arxiv command
 LISTED_EXAMPLES = 20
@@ -376,11 +377,35 @@ class PaperAdmin(ActionFormMixin, admin.ModelAdmin):
 # Authors ------------------------------------------------------------------
 
 
+class AuthorAliasForm(forms.ModelForm):
+    def clean_name(self):
+        name = clean_name(self.cleaned_data["name"])
+        key = name_key(name)
+        taken = AuthorAlias.objects.filter(name_key=key).exclude(pk=self.instance.pk)
+        other = taken.select_related("author").first()
+        if other:
+            raise ValidationError(f"“{other.name}” is already a spelling of “{other.author}”.")
+        return name
+
+
+class AuthorAliasFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        keys = [
+            name_key(form.cleaned_data["name"])
+            for form in self.forms
+            if form.cleaned_data.get("name") and not form.cleaned_data.get("DELETE")
+        ]
+        if len(keys) != len(set(keys)):
+            raise ValidationError("The same spelling is listed twice.")
+
+
 class AuthorAliasInline(admin.TabularInline):
     model = AuthorAlias
+    form = AuthorAliasForm
+    formset = AuthorAliasFormSet
     extra = 0
-    fields = ["name", "created_at"]
-    readonly_fields = ["created_at"]
+    fields = ["name"]
     verbose_name = "other spelling"
     verbose_name_plural = "other spellings (importers match these names to this author)"
 

@@ -458,3 +458,31 @@ def test_import_page_needs_add_permission(client):
     assert client.get(url("paper", "import-arxiv/")).status_code == 403
     assert upload(client, DATA / "query.xml").status_code == 403
     assert not Paper.objects.exists()
+
+
+def test_author_page_edits_other_spellings_and_refuses_one_taken(staff_client):
+    author, other = make_author("Geoffrey Hinton"), make_author("Yoshua Bengio")
+    AuthorAlias.objects.create(author=other, name="Y. Bengio")
+
+    def post(*names):
+        data = {
+            "name": author.name,
+            "slug": author.slug,
+            "aliases-TOTAL_FORMS": str(len(names)),
+            "aliases-INITIAL_FORMS": "0",
+        }
+        for index, name in enumerate(names):
+            data[f"aliases-{index}-name"] = name
+        return staff_client.post(url("author", f"{author.pk}/change/"), data)
+
+    response = post("y.  bengio")
+    assert response.status_code == 200
+    assert "already a spelling of “Yoshua Bengio”" in response.content.decode()
+    response = post("G. Hinton", "g. hinton")
+    assert response.status_code == 200
+    assert "The same spelling is listed twice." in response.content.decode()
+    assert not author.aliases.exists()
+
+    assert post("G.  E. Hinton").status_code == 302
+    assert list(author.aliases.values_list("name", flat=True)) == ["G. E. Hinton"]
+    assert services.author_get_or_create(name="g. e. hinton") == (author, False)

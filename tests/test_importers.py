@@ -779,3 +779,17 @@ def test_hf_item_without_an_edition_day_is_listed_on_the_import_day(tmp_path):
     paper = Paper.objects.get(arxiv_id="2401.04088")
     assert paper.listed_on == timezone.localdate()
     assert paper.published == dt.date(2024, 1, 9)
+
+
+def test_hf_text_with_nul_characters_is_imported_without_them(tmp_path):
+    items = json.loads(HF_DAILY.read_text())[:1]
+    items[0]["paper"]["title"] = "Mixtral\u0000 of Experts"
+    items[0]["paper"]["authors"][0]["name"] = "Albert\u0000 Q. Jiang"
+    path = tmp_path / "daily.json"
+    path.write_text(json.dumps(items))
+
+    run("import_hf_daily", path)
+
+    paper = Paper.objects.get(arxiv_id="2401.04088")
+    assert paper.title == "Mixtral of Experts"
+    assert authors_of(paper)[0][0] == "Albert Q. Jiang"

@@ -44,8 +44,15 @@ _LETTER_RE = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j)(?![A-Za-z])(?:\{\
 
 
 def normalise_space(text: str | None) -> str:
-    """All runs of whitespace (line breaks included) as one space, trimmed."""
-    return " ".join(text.split()) if text else ""
+    """All runs of whitespace (line breaks included) as one space, trimmed.
+
+    NUL characters (possible in JSON, refused by PostgreSQL) are dropped.
+    """
+    if not text:
+        return ""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    return " ".join(text.split())
 
 
 def utc_date(value) -> dt.date | None:
