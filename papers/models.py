@@ -125,6 +125,36 @@ class Author(models.Model):
         return reverse("author_detail", args=[self.slug])
 
 
+class AuthorAlias(models.Model):
+    """Another spelling of an author's name, so that importers find the author by it.
+
+    Recorded when a curator merges duplicate authors (the merged name becomes an
+    alias of the survivor) or added by hand in the admin. Only an exact
+    normalised match counts, as for names.
+    """
+
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=300)
+    name_key = models.CharField(max_length=300, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "author aliases"
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="authoralias_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} → {self.author}"
+
+    def save(self, *args, **kwargs):
+        from .names import name_key
+
+        self.name_key = name_key(self.name)
+        super().save(*args, **kwargs)
+
+
 class Repository(models.Model):
     url = models.URLField(max_length=500, unique=True, help_text="Canonical URL.")
     host = models.CharField(max_length=100)

@@ -105,3 +105,72 @@ def make_subscription(email=None, *, topics=(), confirmed=True, frequency="daily
     if topics:
         subscription.topics.set(topics)
     return subscription
+
+
+ATOM_HEADER = """<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom"
+      xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">
+  <title type="html">ArXiv Query: generated</title>
+  <id>http://arxiv.org/api/generated</id>
+  <updated>2026-11-20T00:00:00-05:00</updated>
+  <opensearch:totalResults>{total}</opensearch:totalResults>
+  <opensearch:startIndex>{start}</opensearch:startIndex>
+  <opensearch:itemsPerPage>{count}</opensearch:itemsPerPage>
+"""
+
+
+def arxiv_entry(arxiv_id, *, version=1, title=None, authors=None, categories=("cs.LG",), **extra):
+    """One arXiv API ``<entry>`` (XML text). ``authors`` are names or (name, affiliation)."""
+    from xml.sax.saxutils import escape
+
+    title = title or f"Generated Paper {arxiv_id}"
+    authors = authors if authors is not None else [f"Author {arxiv_id} A", f"Author {arxiv_id} B"]
+    people = []
+    for author in authors:
+        name, affiliation = (author, "") if isinstance(author, str) else author
+        people.append(
+            f"<author><name>{escape(name)}</name>"
+            + (
+                f"<arxiv:affiliation>{escape(affiliation)}</arxiv:affiliation>"
+                if affiliation
+                else ""
+            )
+            + "</author>"
+        )
+    optional = "".join(
+        f"<arxiv:{tag}>{escape(value)}</arxiv:{tag}>" for tag, value in extra.items() if value
+    )
+    terms = "".join(f'<category term="{code}"/>' for code in categories)
+    primary = f'<arxiv:primary_category term="{categories[0]}"/>' if categories else ""
+    return f"""  <entry>
+    <id>http://arxiv.org/abs/{arxiv_id}v{version}</id>
+    <updated>2026-11-{min(version, 28):02d}T10:00:00Z</updated>
+    <published>2026-11-01T10:00:00Z</published>
+    <title>{escape(title)}</title>
+    <summary>An abstract for {escape(title)} with $x^2$ in it.</summary>
+    {"".join(people)}{optional}
+    <link title="pdf" href="http://arxiv.org/pdf/{arxiv_id}v{version}" type="application/pdf"/>
+    {primary}{terms}
+  </entry>
+"""
+
+
+def arxiv_feed(entries, *, total=None, start=0) -> bytes:
+    """An arXiv API Atom feed around ``entries`` (texts from ``arxiv_entry``)."""
+    entries = list(entries)
+    total = len(entries) if total is None else total
+    header = ATOM_HEADER.format(total=total, start=start, count=len(entries))
+    return (header + "".join(entries) + "</feed>\n").encode()
+
+
+def generated_arxiv_feed(count: int, *, first: int = 1, authors_per_paper: int = 5) -> bytes:
+    """A feed of ``count`` distinct papers, authors shared between neighbours (as in real data)."""
+    return arxiv_feed(
+        arxiv_entry(
+            f"2611.{n:05d}",
+            authors=[f"Researcher {n + k} Surname" for k in range(authors_per_paper)],
+            categories=("cs.LG", "cs.CL") if n % 2 else ("cs.CV",),
+            comment=f"{n % 20 + 4} pages",
+        )
+        for n in range(first, first + count)
+    )

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('papers', '0003_pendingsubmission'),
+        ('papers', '0004_author_alias'),
     ]
 
     operations = [
