@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from . import arxiv
+from . import arxiv, search
 from .models import (
     Author,
     Authorship,
@@ -84,6 +84,7 @@ def paper_set_authors(*, paper: Paper, credits: Sequence[AuthorCredit]) -> bool:
             Authorship(paper=paper, author_id=author_id, position=position, affiliation=affil)
             for position, (author_id, affil) in enumerate(wanted, start=1)
         )
+        search.index_papers([paper.pk])
     return True
 
 
