@@ -186,3 +186,7 @@ LOGGING = {
 
 # Site behaviour.
 PAPERS_PER_PAGE = 30
+# Search: each facet query gives up after this long (its counts show as unavailable),
+# and results can be paged up to this many deep.
+SEARCH_FACET_TIME_LIMIT_MS = int(os.environ.get("SEARCH_FACET_TIME_LIMIT_MS", "200"))
+SEARCH_MAX_RESULTS_WINDOW = int(os.environ.get("SEARCH_MAX_RESULTS_WINDOW", "9000"))

@@ -121,6 +121,10 @@ class ParsedQuery:
         """The query without its exclusions (ranking scores what was asked for)."""
         return ParsedQuery(text=self.text, groups=self.groups)
 
+    def any_words(self) -> str:
+        """Every term joined by ``or``: the loosest search with these words."""
+        return " or ".join(term.websearch() for group in self.groups for term in group)
+
     def without_quotes(self) -> str:
         """The same words with the quotes dropped: a looser search to offer."""
         parts = [" or ".join(" ".join(term.words) for term in group) for group in self.groups]
@@ -149,6 +153,10 @@ class ParsedQuery:
         """The searched words, longest first (for approximate name matching)."""
         found = {word for group in self.groups for term in group for word in term.words}
         return sorted(found, key=lambda word: (-len(word), word))
+
+
+def strip_control_characters(text: str) -> str:
+    return _CONTROL_CHARS.sub(" ", text)
 
 
 def parse_query(text: str | None) -> ParsedQuery:

@@ -104,17 +104,6 @@ def _topic_tree(topics):
 
 
 @require_safe
-def topic_detail(request, slug):
-    topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
-    page = paginate(request, selectors.topic_papers(topic).with_listing_data(), per_page=PER_PAGE)
-    return render(
-        request,
-        "papers/topic_detail.html",
-        {"topic": topic, "children": topic.children.order_by("name"), "page_obj": page},
-    )
-
-
-@require_safe
 def repository_list(request):
     page = paginate(request, selectors.repositories_with_counts(), per_page=50)
     return render(request, "papers/repository_list.html", {"page_obj": page})
