@@ -66,7 +66,8 @@ def catalogue_search(
 
     facets = facet_counts(filterset, expanded=expanded)
     approximate = None
-    if facets.total == 0 and query:
+    if facets.total == 0 and query and not filterset.has_filters:
+        # The words found nothing at all: try them as approximate author and topic names.
         names = search.similar_names(query)
         if names["authors"] or names["topics"]:
             filterset.approximate_names = approximate = names
@@ -80,7 +81,7 @@ def catalogue_search(
         capped = total > window
         total = min(total, window)
 
-    sort = filterset.sort
+    sort = filterset.sort_order
     if sort == "relevance" and approximate is None:
         results = search.with_rank(results, query).order_by(*search.RELEVANCE_ORDER)
     else:
@@ -146,7 +147,8 @@ def _page(results, total, per_page, number):
                 "narrow the search or pick a filter."
             )
         pages = paginator.num_pages
-        return None, f"There is no page {str(number)[:20]} here: these results have {pages} page" + (
-            "s." if pages != 1 else "."
+        return (
+            None,
+            f"There is no page {str(number)[:20]} here: these results have {pages} page"
+            + ("s." if pages != 1 else "."),
         )
-

@@ -243,7 +243,9 @@ def _grouped(queryset, value, label=None, size=DEFAULT_SIZE, distinct=False):
 
 
 def _options(rows, size, *, plus=0):
-    return [FacetOption(str(value), label or str(value), n + plus) for value, label, n in rows[:size]]
+    return [
+        FacetOption(str(value), label or str(value), n + plus) for value, label, n in rows[:size]
+    ]
 
 
 def _topic_facet(filterset, published, size, limit, total) -> Facet:
@@ -320,9 +322,7 @@ def _framework_facet(filterset, published, size, limit, total) -> Facet:
         links = links.exclude(repository__framework=selected)
     rows = limit.run(
         "framework",
-        lambda: _grouped(
-            links, "repository__framework", size=size, distinct=True
-        ),
+        lambda: _grouped(links, "repository__framework", size=size, distinct=True),
     )
     if rows is not None:
         rows = [(value, FRAMEWORK_LABELS.get(value, value), n) for value, _, n in rows]

@@ -48,16 +48,35 @@ class YearFilter(filters.Filter):
     field_class = forms.IntegerField
 
 
+class KnownValuesField(filters.fields.ModelMultipleChoiceField):
+    """Keeps the values that exist, in the order given; remembers the unknown ones,
+    which the page reports without dropping the rest of the filter."""
+
+    def clean(self, value):
+        values = [str(v) for v in value or []]
+        self.unknown = []
+        if not values:
+            return []
+        key = self.to_field_name
+        found = {str(getattr(o, key)): o for o in self.queryset.filter(**{f"{key}__in": values})}
+        self.unknown = [v for v in values if v not in found]
+        return [found[v] for v in values if v in found]
+
+
+class KnownValuesFilter(filters.ModelMultipleChoiceFilter):
+    field_class = KnownValuesField
+
+
 class PaperFilterSet(filters.FilterSet):
     q = filters.CharFilter(method="filter_q", label="Search", strip=True)
-    topic = filters.ModelMultipleChoiceFilter(
+    topic = KnownValuesFilter(
         queryset=Topic.objects.all(),
         to_field_name="slug",
         method="filter_topic",
         label="Topic",
         error_messages={"invalid_choice": "There is no topic “%(value)s”."},
     )
-    category = filters.ModelMultipleChoiceFilter(
+    category = KnownValuesFilter(
         queryset=Category.objects.all(),
         to_field_name="code",
         method="filter_category",
@@ -85,7 +104,7 @@ class PaperFilterSet(filters.FilterSet):
             RegexValidator(FRAMEWORK_PATTERN, "A framework is a short name such as “pytorch”.")
         ],
     )
-    author = filters.ModelMultipleChoiceFilter(
+    author = KnownValuesFilter(
         queryset=Author.objects.all(),
         to_field_name="slug",
         method="filter_author",
@@ -158,12 +177,17 @@ class PaperFilterSet(filters.FilterSet):
     @property
     def error_messages(self) -> list[str]:
         messages = list(self.input_errors)
+        for name in MULTI_VALUED:
+            field = self.form.fields[name]
+            for value in getattr(field, "unknown", []):
+                messages.append(field.error_messages["invalid_choice"] % {"value": value})
         for errors in self.form.errors.values():
             messages.extend(errors)
         return messages
 
     @property
-    def sort(self) -> str:
+    def sort_order(self) -> str:
+        """The sort to apply: the chosen one, else relevance for a search, else top."""
         sort = self.cleaned.get("sort") or ""
         if sort == "relevance" and not self.search_query:
             sort = ""
@@ -173,7 +197,7 @@ class PaperFilterSet(filters.FilterSet):
         """The cleaned value of one filter: a list for repeatable ones, else a value or None."""
         value = self.cleaned.get(name)
         if name in MULTI_VALUED:
-            return list(value) if value is not None else []
+            return list(value or [])
         return value if value not in (None, "") else None
 
     @property

@@ -332,16 +332,16 @@ class Paper(models.Model):
             kwargs["update_fields"] = {*update_fields, "year"}
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        if self.arxiv_id:
+            return reverse("paper_detail", args=[self.arxiv_id])
+        return reverse("paper_detail_by_pk", args=[self.pk])
+
     def derive_year(self) -> int | None:
         """The published date's year, else the submission year in the arXiv id."""
         if self.published:
             return self.published.year
         return arxiv.submission_year(self.arxiv_id)
-
-    def get_absolute_url(self):
-        if self.arxiv_id:
-            return reverse("paper_detail", args=[self.arxiv_id])
-        return reverse("paper_detail_by_pk", args=[self.pk])
 
     @property
     def arxiv_url(self):

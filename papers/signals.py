@@ -72,9 +72,7 @@ def author_renamed(sender, instance, created, using, **kwargs):
 @receiver(post_save, sender=Topic)
 def topic_renamed(sender, instance, created, using, **kwargs):
     if not created and getattr(instance, "_search_old_name", instance.name) != instance.name:
-        search.index_papers(
-            instance.papers.using(using).values_list("pk", flat=True), using=using
-        )
+        search.index_papers(instance.papers.using(using).values_list("pk", flat=True), using=using)
 
 
 @receiver(pre_delete, sender=Topic)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 
 from .. import selectors
 from ..editions import Edition, latest_edition_date
-from ..models import Author, Paper, Topic
+from ..models import Author, Paper
 from ..pagination import paginate
 
 PER_PAGE = settings.PAPERS_PER_PAGE
