@@ -186,7 +186,10 @@ LOGGING = {
 
 # Site behaviour.
 PAPERS_PER_PAGE = 30
-# Search: each facet query gives up after this long (its counts show as unavailable),
-# and results can be paged up to this many deep.
+# Search: each facet query gives up after this long (its counts show as unavailable);
+# facet counts are cached this many seconds; ranking by relevance gives up after this
+# long (the page falls back to most upvoted first); results can be paged this deep.
 SEARCH_FACET_TIME_LIMIT_MS = int(os.environ.get("SEARCH_FACET_TIME_LIMIT_MS", "200"))
+SEARCH_FACET_CACHE_SECONDS = int(os.environ.get("SEARCH_FACET_CACHE_SECONDS", "60"))
+SEARCH_RANK_TIME_LIMIT_MS = int(os.environ.get("SEARCH_RANK_TIME_LIMIT_MS", "300"))
 SEARCH_MAX_RESULTS_WINDOW = int(os.environ.get("SEARCH_MAX_RESULTS_WINDOW", "9000"))

@@ -6,9 +6,11 @@ whatever the size of the catalogue. It returns plain data, so a JSON API can
 serve the same results as the page.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import QueryDict
 
@@ -64,14 +66,14 @@ def catalogue_search(
     filterset.is_valid()
     query = filterset.search_query
 
-    facets = facet_counts(filterset, expanded=expanded)
+    facets = _facets(filterset, expanded)
     approximate = None
     if facets.total == 0 and query and not filterset.has_filters:
         # The words found nothing at all: try them as approximate author and topic names.
         names = search.similar_names(query)
         if names["authors"] or names["topics"]:
             filterset.approximate_names = approximate = names
-            facets = facet_counts(filterset, expanded=expanded)
+            facets = _facets(filterset, expanded)
 
     total, capped = facets.total, False
     results = filterset.filter_queryset(Paper.objects.published())
@@ -82,11 +84,6 @@ def catalogue_search(
         total = min(total, window)
 
     sort = filterset.sort_order
-    if sort == "relevance" and approximate is None:
-        results = search.with_rank(results, query).order_by(*search.RELEVANCE_ORDER)
-    else:
-        results = results.sorted_by("top" if sort == "relevance" else sort)
-
     outcome = CatalogueSearch(
         filterset=filterset,
         query=query,
@@ -100,14 +97,61 @@ def catalogue_search(
         messages=filterset.error_messages,
         notices=list(query.notices),
     )
-    outcome.page_obj, outcome.page_error = _page(
-        results.with_listing_data(), total, per_page, params.get("page")
-    )
+    number = params.get("page")
+    if sort == "relevance" and approximate is None:
+        ranked = search.with_rank(results, query).order_by(*search.RELEVANCE_ORDER)
+        outcome.page_obj, outcome.page_error = _page(
+            ranked.with_listing_data(), total, per_page, number
+        )
+        if outcome.page_obj is not None and not _load_in_time(outcome.page_obj):
+            # Ranking every match would take too long (a very common word): fall back
+            # to an order an index gives, and say so.
+            outcome.notices.append(
+                "So many papers match that they are shown most upvoted first rather than "
+                "by relevance; add words or filters to narrow the search."
+            )
+            outcome.page_obj = None
+    if outcome.page_obj is None and not outcome.page_error:
+        outcome.page_obj, outcome.page_error = _page(
+            results.sorted_by("top" if sort == "relevance" else sort).with_listing_data(),
+            total,
+            per_page,
+            number,
+        )
     if outcome.page_obj is not None and query and approximate is None:
         outcome.snippets = search.snippets(query, [paper.pk for paper in outcome.page_obj])
         for paper in outcome.page_obj:
             paper.search_snippet = outcome.snippets.get(paper.pk)
     return outcome
+
+
+def _load_in_time(page) -> bool:
+    """Fetch the page's papers under the ranking time limit; False if it ran out."""
+    with search.TimeLimit(
+        page.paginator.object_list.db, settings.SEARCH_RANK_TIME_LIMIT_MS
+    ) as limit:
+        papers = limit.run("relevance", lambda: list(page.object_list))
+    if papers is None:
+        return False
+    page.object_list = papers
+    return True
+
+
+def _facets(filterset, expanded) -> FacetResult:
+    """Facet counts, from the cache when the same filters were counted lately."""
+    seconds = settings.SEARCH_FACET_CACHE_SECONDS
+    if not seconds or filterset.approximate_names is not None:
+        return facet_counts(filterset, expanded=expanded)
+    state = _canonical_params(filterset, None, expanded)
+    state.pop("sort", None)
+    key = "catalogue-facets:" + hashlib.sha256(state.urlencode().encode()).hexdigest()
+    result = cache.get(key)
+    if result is None:
+        result = facet_counts(filterset, expanded=expanded)
+        # Counts that ran out of time are kept too: the next reader should not wait
+        # for the same slow queries.
+        cache.set(key, result, seconds)
+    return result
 
 
 def _canonical_params(filterset, topic, expanded) -> QueryDict:

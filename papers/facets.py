@@ -21,18 +21,14 @@ returned with ``available=False`` and the page says its counts are unavailable.
 "count"}], ...}`` for a JSON API.
 """
 
-import logging
-import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import OperationalError, connections
 from django.db.models import Count, Exists, OuterRef
 
 from .filters import PaperFilterSet
 from .models import Authorship, CodeLink, Paper
-
-logger = logging.getLogger(__name__)
+from .search import TimeLimit
 
 DEFAULT_SIZE = 8
 EXPANDED_SIZE = 50
@@ -87,67 +83,6 @@ class FacetResult:
 
     def __getitem__(self, name) -> Facet:
         return next(facet for facet in self.facets if facet.name == name)
-
-
-class TimeLimit:
-    """Run queries with a time limit each; a query over the limit returns ``None``.
-
-    PostgreSQL: ``statement_timeout`` for the session while the block runs; inside a
-    transaction, a savepoint to return to when a query is cancelled. SQLite: a
-    progress handler that interrupts a statement past its deadline.
-    """
-
-    def __init__(self, using: str, milliseconds: int):
-        self.connection = connections[using]
-        self.milliseconds = max(int(milliseconds), 1)
-        self.previous = None
-        self.savepoint = None
-        self.deadline = 0.0
-        self.timed_out: list[str] = []
-
-    @property
-    def _postgres(self):
-        return self.connection.vendor == "postgresql"
-
-    def __enter__(self):
-        self.connection.ensure_connection()
-        if self._postgres:
-            with self.connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT current_setting('statement_timeout'), "
-                    "set_config('statement_timeout', %s, false)",
-                    [f"{self.milliseconds}ms"],
-                )
-                self.previous = cursor.fetchone()[0]
-            if self.connection.in_atomic_block:
-                self.savepoint = self.connection.savepoint()
-        elif self.connection.vendor == "sqlite":
-            self.connection.connection.set_progress_handler(self._past_deadline, 1000)
-        return self
-
-    def __exit__(self, *exc_info):
-        if self._postgres:
-            if self.savepoint:
-                self.connection.savepoint_commit(self.savepoint)
-            with self.connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('statement_timeout', %s, false)", [self.previous])
-        elif self.connection.vendor == "sqlite" and self.connection.connection:
-            self.connection.connection.set_progress_handler(None, 0)
-
-    def _past_deadline(self):
-        return 1 if time.monotonic() > self.deadline else 0
-
-    def run(self, name, function):
-        self.deadline = time.monotonic() + self.milliseconds / 1000
-        try:
-            return function()
-        except OperationalError as error:
-            logger.warning("facet %s gave up after %s ms: %s", name, self.milliseconds, error)
-            self.timed_out.append(name)
-            if self.savepoint:  # the transaction is aborted: go back to before the facets
-                self.connection.savepoint_rollback(self.savepoint)
-                self.savepoint = self.connection.savepoint()
-            return None
 
 
 def facet_counts(

@@ -318,8 +318,12 @@ class Paper(models.Model):
                 name="paper_trending_idx",
                 condition=Q(status="published"),
             ),
-            # The year filter and facet.
-            models.Index(fields=["year"], name="paper_year_idx", condition=Q(status="published")),
+            # The year filter, and the year and code facets (an index-only scan).
+            models.Index(
+                fields=["year", "has_code"],
+                name="paper_year_code_idx",
+                condition=Q(status="published"),
+            ),
         ]
 
     def __str__(self):

@@ -23,7 +23,9 @@ for ordinary ORM writes (papers/signals.py); bulk writers call it themselves.
 """
 
 import difflib
+import logging
 import re
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,7 +39,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVectorField,
 )
-from django.db import connections, router, transaction
+from django.db import OperationalError, connections, router, transaction
 from django.db.models import Expression, F, FloatField, Q, Value
 from django.db.models.expressions import Col
 from django.db.models.functions import Left, Length, Replace
@@ -69,6 +71,7 @@ STOP_WORDS = frozenset(
     why will with you your yours yourself yourselves""".split()  # noqa: SIM905
 )
 
+logger = logging.getLogger(__name__)
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000-\ue004]")
 _WORD = re.compile(r"\w+")
 
@@ -540,6 +543,79 @@ class _SqliteEngine:
 
 _POSTGRES = _PostgresEngine()
 _SQLITE = _SqliteEngine()
+
+
+# ---------------------------------------------------------------------------
+# Time limits
+
+
+class TimeLimit:
+    """Run queries with a time limit each; a query over the limit returns ``None``.
+
+    PostgreSQL: ``statement_timeout`` for the session while the block runs; inside a
+    transaction, a savepoint to return to when a query is cancelled. SQLite: a
+    progress handler that interrupts a statement past its deadline.
+    """
+
+    def __init__(self, using: str, milliseconds: int, *, budget_ms: int | None = None):
+        """``milliseconds`` for each query; after ``budget_ms`` in all, skip the rest."""
+        self.connection = connections[using]
+        self.milliseconds = max(int(milliseconds), 1)
+        self.budget = (budget_ms if budget_ms is not None else 2 * self.milliseconds) / 1000
+        self.started = time.monotonic()
+        self.previous = None
+        self.savepoint = None
+        self.deadline = 0.0
+        self.timed_out: list[str] = []
+
+    @property
+    def _postgres(self):
+        return self.connection.vendor == "postgresql"
+
+    def __enter__(self):
+        self.started = time.monotonic()
+        self.connection.ensure_connection()
+        if self._postgres:
+            with self.connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT current_setting('statement_timeout'), "
+                    "set_config('statement_timeout', %s, false)",
+                    [f"{self.milliseconds}ms"],
+                )
+                self.previous = cursor.fetchone()[0]
+            if self.connection.in_atomic_block:
+                self.savepoint = self.connection.savepoint()
+        elif self.connection.vendor == "sqlite":
+            self.connection.connection.set_progress_handler(self._past_deadline, 1000)
+        return self
+
+    def __exit__(self, *exc_info):
+        if self._postgres:
+            if self.savepoint:
+                self.connection.savepoint_commit(self.savepoint)
+            with self.connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('statement_timeout', %s, false)", [self.previous])
+        elif self.connection.vendor == "sqlite" and self.connection.connection:
+            self.connection.connection.set_progress_handler(None, 0)
+
+    def _past_deadline(self):
+        return 1 if time.monotonic() > self.deadline else 0
+
+    def run(self, name, function):
+        now = time.monotonic()
+        if now - self.started > self.budget:
+            self.timed_out.append(name)
+            return None
+        self.deadline = now + self.milliseconds / 1000
+        try:
+            return function()
+        except OperationalError as error:
+            logger.warning("query %s gave up after %s ms: %s", name, self.milliseconds, error)
+            self.timed_out.append(name)
+            if self.savepoint:  # the transaction is aborted: go back to before the facets
+                self.connection.savepoint_rollback(self.savepoint)
+                self.savepoint = self.connection.savepoint()
+            return None
 
 
 # ---------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from papers import search, services
-from papers.facets import TimeLimit
 from papers.models import Author, Authorship, Paper, Topic
 
 from .factories import (
@@ -425,7 +424,7 @@ def test_time_limit_interrupts_a_slow_query(db):
             cursor.execute(sql)
             return cursor.fetchone()
 
-    with TimeLimit("default", 50) as limit:
+    with search.TimeLimit("default", 50) as limit:
         assert limit.run("slow", lambda: run(slow)) is None
         assert limit.run("fast", lambda: run("SELECT 1")) == (1,)
     assert limit.timed_out == ["slow"]
@@ -679,3 +678,32 @@ def test_canonical_params_keep_only_valid_values(client, demo):
     response = client.get("/papers/?q=graph&topic=reasoning&topic=nope&year=x&sort=new&utm=1")
     params = response.context["catalogue"].params
     assert params == QueryDict(urlencode({"q": "graph", "topic": "reasoning", "sort": "new"}))
+
+
+def test_facet_counts_are_cached_briefly(client, demo, settings):
+    settings.SEARCH_FACET_CACHE_SECONDS = 60
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/papers/", {"q": "graph", "has_code": "true"})
+        return len(queries), response.context["catalogue"]
+
+    cold, first = count()
+    warm, second = count()
+    assert warm <= cold - 5  # no facet queries the second time
+    assert [f.as_dict() for f in second.facets.facets] == [f.as_dict() for f in first.facets.facets]
+    assert second.total == first.total
+
+
+def test_relevance_that_runs_out_of_time_falls_back_to_top(client, demo, monkeypatch):
+    from papers import catalogue_search
+
+    monkeypatch.setattr(catalogue_search, "_load_in_time", lambda page: False)
+    response = client.get("/papers/", {"q": "graph"})
+    assert response.status_code == 200
+    assert "shown most upvoted first rather than by relevance" in text(response)
+    papers = list(response.context["page_obj"])
+    assert [p.upvote_count for p in papers] == sorted(
+        (p.upvote_count for p in papers), reverse=True
+    )
+    assert len(papers) == response.context["catalogue"].total

@@ -75,7 +75,9 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="paper",
             index=models.Index(
-                condition=models.Q(("status", "published")), fields=["year"], name="paper_year_idx"
+                condition=models.Q(("status", "published")),
+                fields=["year", "has_code"],
+                name="paper_year_code_idx",
             ),
         ),
         migrations.RunPython(fill_search_text, migrations.RunPython.noop, elidable=False),
