@@ -124,7 +124,7 @@ def facet_counts(
 def _year_code_cube(filterset, published) -> dict:
     """``{(year, has_code): papers}`` over the search and the filters but these two."""
     base = filterset.filter_queryset(published, exclude={"year", "has_code"})
-    rows = base.order_by().values_list("year", "has_code").annotate(n=Count("pk"))
+    rows = base.order_by().values_list("year", "has_code").annotate(n=Count("*"))
     return {(y, code): n for y, code, n in rows}
 
 
