@@ -647,7 +647,10 @@ def test_query_count_is_constant(client, demo, url):
     before = count()
     _grow(15)
     assert count() == before
-    assert before <= 20
+    # At most: topic page (2), filter validation (1-3), facets (6), results (1 + 3
+    # prefetches), snippets (1); on PostgreSQL also the time limits around the facets
+    # and the ranking (2 each, plus a savepoint each inside the test's transaction).
+    assert before <= 22
 
 
 @only_postgres
