@@ -6,6 +6,10 @@
   Title and abstract need nothing here: database triggers re-index them.
 """
 
+import threading
+
+from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
@@ -24,11 +28,31 @@ def _deleting_papers(origin) -> bool:
     return model is Paper
 
 
+_pending = threading.local()
+
+
+def _index_on_commit(paper_id, using):
+    """Refresh after the transaction: a bulk delete fires this once per row."""
+    pending = _pending.__dict__.setdefault(using, set())
+    pending.add(paper_id)
+
+    def flush():
+        ids = _pending.__dict__.pop(using, set())
+        if ids:
+            search.index_papers(ids, using=using)
+
+    transaction.on_commit(flush, using=using)
+
+
 @receiver([post_save, post_delete], sender=Authorship)
-def authorship_changed(sender, instance, origin=None, **kwargs):
+def authorship_changed(sender, instance, origin=None, using=None, **kwargs):
     if origin is not None and _deleting_papers(origin):
         return
-    search.index_papers([instance.paper_id], using=kwargs.get("using"))
+    if isinstance(origin, QuerySet):
+        # A bulk delete (its writer should call search.index_papers; this is the net).
+        _index_on_commit(instance.paper_id, using)
+        return
+    search.index_papers([instance.paper_id], using=using)
 
 
 @receiver(m2m_changed, sender=Paper.topics.through)

@@ -180,6 +180,14 @@ class TestIndexFollowsEdits:
         turing.delete()
         assert found("turingson") == []
 
+    def test_bulk_deletes_refresh_on_commit(self, django_capture_on_commit_callbacks):
+        paper = make_paper(title="Some Paper", authors=["Grace Hopper", "Alan Turing"])
+        with django_capture_on_commit_callbacks(execute=True):
+            Authorship.objects.filter(author__name="Grace Hopper").delete()
+            assert found("hopper") == ["Some Paper"]  # not yet: after the transaction
+        assert found("hopper") == []
+        assert found("turing") == [paper.title]
+
     def test_topic_changes(self):
         paper = make_paper(title="Some Paper")
         topic = make_topic("Quantum Widgets")
