@@ -212,3 +212,11 @@ RATE_LIMITS = {
 }
 # Reverse proxies in front of the app that append the client to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Search: each facet query gives up after this long (its counts show as unavailable);
+# facet counts are cached this many seconds; ranking by relevance gives up after this
+# long (the page falls back to most upvoted first); results can be paged this deep.
+SEARCH_FACET_TIME_LIMIT_MS = int(os.environ.get("SEARCH_FACET_TIME_LIMIT_MS", "200"))
+SEARCH_FACET_CACHE_SECONDS = int(os.environ.get("SEARCH_FACET_CACHE_SECONDS", "60"))
+SEARCH_RANK_TIME_LIMIT_MS = int(os.environ.get("SEARCH_RANK_TIME_LIMIT_MS", "300"))
+SEARCH_MAX_RESULTS_WINDOW = int(os.environ.get("SEARCH_MAX_RESULTS_WINDOW", "9000"))

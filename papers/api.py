@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import trending
+from .filters import FILTER_NAMES, MULTI_VALUED
 
 MAX_PER_PAGE = 100
 
@@ -100,6 +101,55 @@ def page_links(request, page) -> dict:
     return {
         "next": link(page.next_page_number()) if page.has_next() else None,
         "previous": link(page.previous_page_number()) if page.has_previous() else None,
+    }
+
+
+def expanded_facets(params) -> list[str]:
+    """``more=<facet>`` (repeatable): list up to 50 options of that facet instead of 8."""
+    names = list(dict.fromkeys(params.getlist("more")))
+    for name in names:
+        if name not in FILTER_NAMES:
+            raise bad_parameter("more", f"more takes a facet name: {', '.join(FILTER_NAMES)}.")
+    return names
+
+
+def catalogue_error(result) -> ApiError:
+    """The 400 for a catalogue request with values that could not be used.
+
+    ``errors`` lists every problem as ``{"parameter", "message"}`` (``parameter``
+    is ``null`` when the problem is not tied to one).
+    """
+    filterset = result.filterset
+    errors = []
+    for name in MULTI_VALUED:
+        field = filterset.form.fields[name]
+        errors += [
+            {"parameter": name, "message": field.error_messages["invalid_choice"] % {"value": v}}
+            for v in getattr(field, "unknown", [])
+        ]
+    for name, messages in filterset.form.errors.items():
+        errors += [{"parameter": name, "message": str(m)} for m in messages]
+    errors += [{"parameter": None, "message": m} for m in filterset.input_errors]
+    if not errors:  # anything else the page would report
+        errors = [{"parameter": None, "message": m} for m in result.messages]
+    first = errors[0]
+    return ApiError(
+        400, "invalid_parameter", first["message"], parameter=first["parameter"], errors=errors
+    )
+
+
+def facet_lists(facets) -> dict:
+    """``facets``: for each facet name, the selected options then the others, as
+    ``{"value", "label", "count", "selected"}``, with the meaning of the counts on the page.
+    Also which facets list only their first options, and which could not be counted."""
+    return {
+        "facets": {
+            facet.name: [{**o.as_dict(), "selected": True} for o in facet.selected]
+            + [{**o.as_dict(), "selected": False} for o in facet.options]
+            for facet in facets.facets
+        },
+        "facets_truncated": [facet.name for facet in facets.facets if facet.truncated],
+        "facets_unavailable": [facet.name for facet in facets.facets if not facet.available],
     }
 
 

@@ -115,3 +115,20 @@ CATEGORY_NAMES = {
 }
 
 CATEGORY_RE = re.compile(r"^[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[a-z]+)*)?$")
+
+
+def submission_year(arxiv_id: str | None) -> int | None:
+    """The year an arXiv id was assigned, read from its ``YYMM`` part; ``None`` if unknown.
+
+    New-style ids began in April 2007 (``0704.0001``); old-style ids ran from
+    August 1991 to March 2007, so their two-digit year is 19YY from 91 on.
+    """
+    if not arxiv_id:
+        return None
+    number = arxiv_id.rsplit("/", 1)[-1]
+    if not number[:2].isdigit():
+        return None
+    yy = int(number[:2])
+    if "/" in arxiv_id:
+        return 1900 + yy if yy >= 91 else 2000 + yy
+    return 2000 + yy

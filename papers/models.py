@@ -297,6 +297,15 @@ class Paper(models.Model):
         help_text="Upvotes on Hugging Face Daily Papers when imported; not our members' votes.",
     )
     has_code = models.BooleanField(default=False, editable=False)
+    year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Year of the paper: the published date's, else the one in its arXiv id.",
+    )
+    # Denormalised text for the search index (papers/search.py keeps it fresh).
+    authors_text = models.TextField(blank=True, default="", editable=False)
+    topics_text = models.TextField(blank=True, default="", editable=False)
     authors = models.ManyToManyField(Author, through="Authorship", related_name="papers")
     topics = models.ManyToManyField(Topic, blank=True, related_name="papers")
     repositories = models.ManyToManyField(Repository, through="CodeLink", related_name="papers")
@@ -316,6 +325,8 @@ class Paper(models.Model):
             ),
             models.CheckConstraint(condition=Q(trending_score__gte=0), name="paper_trending_gte_0"),
         ]
+        # The full-text index (a PostgreSQL tsvector column with a GIN index, or a
+        # SQLite FTS5 table) is created by migration 0002 and hidden in papers/search.py.
         indexes = [
             # Daily/weekly/monthly editions and the "new" sort.
             models.Index(
@@ -338,15 +349,34 @@ class Paper(models.Model):
                 name="paper_trending_idx",
                 condition=Q(status="published"),
             ),
+            # The year filter, and the year and code facets (an index-only scan).
+            models.Index(
+                fields=["year", "has_code"],
+                name="paper_year_code_idx",
+                condition=Q(status="published"),
+            ),
         ]
 
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.year = self.derive_year()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"published", "arxiv_id"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "year"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         if self.arxiv_id:
             return reverse("paper_detail", args=[self.arxiv_id])
         return reverse("paper_detail_by_pk", args=[self.pk])
+
+    def derive_year(self) -> int | None:
+        """The published date's year, else the submission year in the arXiv id."""
+        if self.published:
+            return self.published.year
+        return arxiv.submission_year(self.arxiv_id)
 
     @property
     def arxiv_url(self):

@@ -17,7 +17,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from . import arxiv, trending
+from . import arxiv, search, trending
 from .models import (
     Author,
     AuthorAlias,
@@ -99,6 +99,7 @@ def paper_set_authors(*, paper: Paper, credits: Sequence[AuthorCredit]) -> bool:
             Authorship(paper=paper, author_id=author_id, position=position, affiliation=affil)
             for position, (author_id, affil) in enumerate(wanted, start=1)
         )
+        search.index_papers([paper.pk])
     return True
 
 
@@ -296,8 +297,9 @@ def papers_after_bulk_write(*, paper_ids: Collection[int]) -> None:
 
     Called inside the writer's transaction with every paper whose row, authors,
     categories, topics or code links a bulk write changed. Derived data that
-    follows those rows (such as a search index) is refreshed from here.
+    follows those rows is refreshed from here: the search text and index.
     """
+    search.index_papers(paper_ids)
 
 
 def _chunks(values: Iterable, size: int = IN_LIST_SIZE) -> Iterator[list]:

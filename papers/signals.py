@@ -1,15 +1,23 @@
-"""Keep derived data fresh: a paper's ``has_code`` flag follows its code links; upvote
-counts and trending scores follow the deletion of a member."""
+"""Keep derived data fresh.
+
+* A paper's ``has_code`` flag follows its code links.
+* A paper's search text (authors, topic names, year; see papers/search.py)
+  follows its authorships, its topics, and renames of its authors and topics.
+  Title and abstract need nothing here: database triggers re-index them.
+* Upvote counts and trending scores follow the deletion of a member.
+"""
+
+import threading
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.db.models.functions import Greatest
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from . import trending
-from .models import CodeLink, Paper
+from . import search, trending
+from .models import Author, Authorship, CodeLink, Paper, Topic
 
 
 @receiver([post_save, post_delete], sender=CodeLink)
@@ -34,3 +42,90 @@ def member_deleted(sender, instance, **kwargs):
             trending.paper_refresh_trending(paper_id=paper_id)
 
     transaction.on_commit(refresh)
+
+
+def _deleting_papers(origin) -> bool:
+    """Whether a delete started from papers (their search text goes with them)."""
+    model = getattr(origin, "model", None) or type(origin)
+    return model is Paper
+
+
+_pending = threading.local()
+
+
+def _index_on_commit(paper_id, using):
+    """Refresh after the transaction: a bulk delete fires this once per row."""
+    pending = _pending.__dict__.setdefault(using, set())
+    pending.add(paper_id)
+
+    def flush():
+        ids = _pending.__dict__.pop(using, set())
+        if ids:
+            search.index_papers(ids, using=using)
+
+    transaction.on_commit(flush, using=using)
+
+
+@receiver([post_save, post_delete], sender=Authorship)
+def authorship_changed(sender, instance, origin=None, using=None, **kwargs):
+    if origin is not None and _deleting_papers(origin):
+        return
+    if isinstance(origin, QuerySet):
+        # A bulk delete (its writer should call search.index_papers; this is the net).
+        _index_on_commit(instance.paper_id, using)
+        return
+    search.index_papers([instance.paper_id], using=using)
+
+
+@receiver(m2m_changed, sender=Paper.topics.through)
+def paper_topics_changed(sender, instance, action, reverse, pk_set, using, **kwargs):
+    if action == "pre_clear" and reverse:
+        # topic.papers.clear(): remember which papers lose the topic.
+        instance._search_cleared_papers = list(
+            instance.papers.using(using).values_list("pk", flat=True)
+        )
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if not reverse:
+        paper_ids = [instance.pk]
+    elif action == "post_clear":
+        paper_ids = getattr(instance, "_search_cleared_papers", [])
+    else:
+        paper_ids = pk_set or []
+    search.index_papers(paper_ids, using=using)
+
+
+def _remember_old_name(sender, instance, **kwargs):
+    instance._search_old_name = (
+        sender.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
+        if instance.pk
+        else None
+    )
+
+
+pre_save.connect(_remember_old_name, sender=Author, dispatch_uid="search_author_old_name")
+pre_save.connect(_remember_old_name, sender=Topic, dispatch_uid="search_topic_old_name")
+
+
+@receiver(post_save, sender=Author)
+def author_renamed(sender, instance, created, using, **kwargs):
+    if not created and getattr(instance, "_search_old_name", instance.name) != instance.name:
+        search.index_papers(
+            instance.authorships.using(using).values_list("paper_id", flat=True), using=using
+        )
+
+
+@receiver(post_save, sender=Topic)
+def topic_renamed(sender, instance, created, using, **kwargs):
+    if not created and getattr(instance, "_search_old_name", instance.name) != instance.name:
+        search.index_papers(instance.papers.using(using).values_list("pk", flat=True), using=using)
+
+
+@receiver(pre_delete, sender=Topic)
+def topic_deleting(sender, instance, using, **kwargs):
+    instance._search_papers = list(instance.papers.using(using).values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Topic)
+def topic_deleted(sender, instance, using, **kwargs):
+    search.index_papers(getattr(instance, "_search_papers", []), using=using)

@@ -19,3 +19,6 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 WHITENOISE_AUTOREFRESH = True
+# Facet counts are computed afresh on every request (tests/test_search.py turns the
+# cache on where it tests it).
+SEARCH_FACET_CACHE_SECONDS = 0

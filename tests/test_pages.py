@@ -271,6 +271,11 @@ def grow_catalogue(catalogue, count):
         )
 
 
+# The catalogue pages also run one grouped query per facet (papers/facets.py), and on
+# PostgreSQL set a time limit around them.
+QUERY_BUDGET = {"/papers/": 14, "/topics/world-models/": 17}
+
+
 @pytest.mark.parametrize("url", LIST_PAGES)
 def test_query_count_does_not_grow_with_the_catalogue(client, catalogue, url):
     def count_queries():
@@ -281,7 +286,7 @@ def test_query_count_does_not_grow_with_the_catalogue(client, catalogue, url):
     small = count_queries()
     grow_catalogue(catalogue, 12)
     assert count_queries() == small
-    assert small <= 10
+    assert small <= QUERY_BUDGET.get(url, 10)
 
 
 def test_healthz_ok(client):

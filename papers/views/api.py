@@ -13,13 +13,17 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.http import JsonResponse
 from django.urls import reverse
+from django.utils import timezone
 
 from .. import api, ratelimit, selectors, trending
 from ..caching import public_cache
-from ..models import PAPER_SORTS, Author, Paper
+from ..catalogue_search import catalogue_search
+from ..filters import FILTER_NAMES
+from ..models import Author, Paper
 
 API_MAX_AGE = 60
 PAGE_PARAMETERS = ("page", "per_page")
+CATALOGUE_PARAMETERS = ("q", *FILTER_NAMES, "sort", "more", *PAGE_PARAMETERS)
 
 
 def api_view(*, parameters=()):
@@ -69,21 +73,41 @@ def index(request):
     }
 
 
-@api_view(parameters=("sort", *PAGE_PARAMETERS))
+@api_view(parameters=CATALOGUE_PARAMETERS)
 def paper_list(request):
-    """Provisional: sorted and paged only, until the catalogue search lands."""
-    sort = request.GET.get("sort", "top")
-    if sort not in PAPER_SORTS:
-        raise api.bad_parameter("sort", f"sort must be one of {', '.join(PAPER_SORTS)}.")
+    """The catalogue as ``/papers/`` shows it: the same search, filters, sorts and facets."""
     wanted = api.page_request(request.GET)
-    papers = Paper.objects.published().sorted_by(sort).with_listing_data()
-    page = api.paginate(request, papers, wanted)
+    expanded = api.expanded_facets(request.GET)
+    result = catalogue_search(request.GET, per_page=wanted.per_page, expanded=expanded)
+    if result.is_bad_request:
+        raise api.catalogue_error(result)
+    if result.page_error:
+        raise api.ApiError(404, "page_not_found", result.page_error, parameter="page")
+    page = result.page_obj
+    now = timezone.now()
     return {
-        "count": page.paginator.count,
+        "count": result.total,
+        "count_is_capped": result.total_is_capped,
+        "page": page.number,
+        "per_page": wanted.per_page,
         **api.page_links(request, page),
-        "results": [api.paper_summary(request, p) for p in page],
-        "facets": {},
+        "query": result.query.text or None,
+        "sort": result.sort,
+        "notices": result.notices,
+        "results": [
+            {
+                **api.paper_summary(request, paper, now=now),
+                "snippet_html": _snippet(result, paper),
+            }
+            for paper in page
+        ],
+        **api.facet_lists(result.facets),
     }
+
+
+def _snippet(result, paper) -> str | None:
+    snippet = result.snippets.get(paper.pk)
+    return str(snippet) if snippet else None
 
 
 def _paper(request, paper_filter: Q) -> dict:

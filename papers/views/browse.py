@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from .. import bibtex, selectors, trending
 from ..editions import Edition, latest_edition_date
-from ..models import Author, Paper, Topic
+from ..models import Author, Paper
 from ..pagination import paginate
 
 PER_PAGE = settings.PAPERS_PER_PAGE
@@ -132,22 +132,6 @@ def _topic_tree(topics):
     for siblings in children.values():
         siblings.sort(key=lambda t: t.name.lower())
     return [(topic, children.get(topic.pk, [])) for topic in children.get(None, [])]
-
-
-@require_safe
-def topic_detail(request, slug):
-    topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
-    page = paginate(request, selectors.topic_papers(topic).with_listing_data(), per_page=PER_PAGE)
-    return render(
-        request,
-        "papers/topic_detail.html",
-        {
-            "topic": topic,
-            "children": topic.children.order_by("name"),
-            "page_obj": page,
-            "voted_ids": selectors.voted_paper_ids(request.user, page),
-        },
-    )
 
 
 @require_safe

@@ -1,33 +1,71 @@
-"""The catalogue page: every published paper, sorted and paginated."""
+"""The catalogue: ``/papers/`` (search and facets) and ``/topics/<slug>/`` (the same
+page with the topic chosen). The query lives in papers/catalogue_search.py."""
 
-from django.conf import settings
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from .. import selectors
-from ..models import PAPER_SORTS, Paper
-from ..pagination import paginate
-
-SORT_LABELS = [("top", "Most upvoted"), ("new", "Newest"), ("trending", "Trending")]
+from .. import search, selectors
+from ..catalogue_search import catalogue_search
+from ..filters import FILTER_NAMES
+from ..models import Topic
 
 
 @require_safe
 def paper_list(request):
-    sort = request.GET.get("sort", "top")
-    if sort not in PAPER_SORTS:
-        sort = "top"
-    page = paginate(
+    return _render_catalogue(request, "papers/paper_list.html")
+
+
+@require_safe
+def topic_detail(request, slug):
+    topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
+    return _render_catalogue(
         request,
-        Paper.objects.published().sorted_by(sort).with_listing_data(),
-        per_page=settings.PAPERS_PER_PAGE,
+        "papers/topic_detail.html",
+        topic=topic,
+        children=topic.children.order_by("name"),
     )
+
+
+def _render_catalogue(request, template, *, topic=None, **context):
+    expanded = [name for name in dict.fromkeys(request.GET.getlist("more")) if name in FILTER_NAMES]
+    result = catalogue_search(request.GET, topic=topic, expanded=expanded)
+    if result.page_error:
+        status = 404
+    elif result.is_bad_request:
+        status = 400
+    else:
+        status = 200
     return render(
         request,
-        "papers/paper_list.html",
+        template,
         {
-            "page_obj": page,
-            "sort": sort,
-            "sorts": SORT_LABELS,
-            "voted_ids": selectors.voted_paper_ids(request.user, page),
+            "catalogue": result,
+            "page_obj": result.page_obj,
+            "facets": result.facets.facets,
+            "search_query": result.query.text,
+            "topic": topic,
+            "max_query_length": search.MAX_QUERY_LENGTH,
+            "voted_ids": selectors.voted_paper_ids(request.user, result.page_obj or ()),
+            "vote_next": _canonical_url(request, result),
+            "export_query": _export_query(result, topic),
+            **context,
         },
+        status=status,
     )
+
+
+def _canonical_url(request, result) -> str:
+    """This page's address built from the valid part of the request (for "back here")."""
+    params = result.params.copy()
+    if result.page_obj is not None and result.page_obj.number > 1:
+        params["page"] = str(result.page_obj.number)
+    return f"{request.path}?{params.urlencode()}" if params else request.path
+
+
+def _export_query(result, topic) -> str:
+    """The query string that gives these results as BibTeX or JSON (topic included)."""
+    params = result.params.copy()
+    params.pop("more", None)
+    if topic is not None:
+        params.setlist("topic", [topic.slug, *params.getlist("topic")])
+    return params.urlencode()

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('papers', '0004_author_alias'),
+        ('papers', '0005_search_index'),
     ]
 
     operations = [

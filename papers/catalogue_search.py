@@ -1,0 +1,198 @@
+"""The catalogue query behind ``/papers/`` and ``/topics/<slug>/``.
+
+``catalogue_search(params)`` validates the query string, searches, computes the
+facets and the total, sorts and cuts one page: a fixed number of queries
+whatever the size of the catalogue. It returns plain data, so a JSON API can
+serve the same results as the page.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import QueryDict
+
+from . import search
+from .facets import FacetResult, facet_counts
+from .filters import FILTER_NAMES, SORTS, PaperFilterSet
+from .models import Paper, Topic
+
+
+@dataclass
+class CatalogueSearch:
+    filterset: PaperFilterSet
+    query: search.ParsedQuery
+    sort: str
+    sorts: list[tuple[str, str]]
+    facets: FacetResult
+    total: int
+    total_is_capped: bool = False  # more results than ``total`` (counting gave up)
+    page_obj: object = None  # a Page, or None when the page number is not valid
+    page_error: str = ""
+    snippets: dict = field(default_factory=dict)
+    approximate: dict | None = None  # names matched approximately when the words found nothing
+    params: QueryDict = field(default_factory=QueryDict)  # the valid request, for links
+    messages: list[str] = field(default_factory=list)  # problems with the request
+    notices: list[str] = field(default_factory=list)  # how the search was understood
+
+    @property
+    def is_bad_request(self) -> bool:
+        return bool(self.messages)
+
+    @property
+    def selected(self) -> list:
+        """``(facet, option)`` for every active filter value, in facet order."""
+        return [(facet, option) for facet in self.facets.facets for option in facet.selected]
+
+
+def catalogue_search(
+    params: QueryDict,
+    *,
+    topic: Topic | None = None,
+    per_page: int | None = None,
+    expanded=(),
+) -> CatalogueSearch:
+    """Everything the catalogue page shows for the query string ``params``.
+
+    ``topic``: the topic of ``/topics/<slug>/``, always selected.
+    """
+    per_page = per_page or settings.PAPERS_PER_PAGE
+    data = params.copy()
+    if topic is not None:
+        data.setlist("topic", [topic.slug, *(s for s in data.getlist("topic") if s != topic.slug)])
+    filterset = PaperFilterSet(data, queryset=Paper.objects.published())
+    filterset.is_valid()
+    query = filterset.search_query
+
+    facets = _facets(filterset, expanded)
+    approximate = None
+    if facets.total == 0 and query and not filterset.has_filters:
+        # The words found nothing at all: try them as approximate author and topic names.
+        names = search.similar_names(query)
+        if names["authors"] or names["topics"]:
+            filterset.approximate_names = approximate = names
+            facets = _facets(filterset, expanded)
+
+    total, capped = facets.total, False
+    results = filterset.filter_queryset(Paper.objects.published())
+    if total is None:  # the counts ran out of time: count up to the page window only
+        window = settings.SEARCH_MAX_RESULTS_WINDOW
+        total = results.order_by()[: window + 1].count()
+        capped = total > window
+        total = min(total, window)
+
+    sort = filterset.sort_order
+    outcome = CatalogueSearch(
+        filterset=filterset,
+        query=query,
+        sort=sort,
+        sorts=[(key, label) for key, label in SORTS.items() if key != "relevance" or query],
+        facets=facets,
+        total=total,
+        total_is_capped=capped,
+        approximate=approximate,
+        params=_canonical_params(filterset, topic, expanded),
+        messages=filterset.error_messages,
+        notices=list(query.notices),
+    )
+    number = params.get("page")
+    if sort == "relevance" and approximate is None:
+        ranked = search.with_rank(results, query).order_by(*search.RELEVANCE_ORDER)
+        outcome.page_obj, outcome.page_error = _page(
+            ranked.with_listing_data(), total, per_page, number
+        )
+        if outcome.page_obj is not None and not _load_in_time(outcome.page_obj):
+            # Ranking every match would take too long (a very common word): fall back
+            # to an order an index gives, and say so.
+            outcome.notices.append(
+                "So many papers match that they are shown most upvoted first rather than "
+                "by relevance; add words or filters to narrow the search."
+            )
+            outcome.page_obj = None
+    if outcome.page_obj is None and not outcome.page_error:
+        outcome.page_obj, outcome.page_error = _page(
+            results.sorted_by("top" if sort == "relevance" else sort).with_listing_data(),
+            total,
+            per_page,
+            number,
+        )
+    if outcome.page_obj is not None and query and approximate is None:
+        outcome.snippets = search.snippets(query, [paper.pk for paper in outcome.page_obj])
+        for paper in outcome.page_obj:
+            paper.search_snippet = outcome.snippets.get(paper.pk)
+    return outcome
+
+
+def _load_in_time(page) -> bool:
+    """Fetch the page's papers under the ranking time limit; False if it ran out."""
+    with search.TimeLimit(
+        page.paginator.object_list.db, settings.SEARCH_RANK_TIME_LIMIT_MS
+    ) as limit:
+        papers = limit.run("relevance", lambda: list(page.object_list))
+    if papers is None:
+        return False
+    page.object_list = papers
+    return True
+
+
+def _facets(filterset, expanded) -> FacetResult:
+    """Facet counts, from the cache when the same filters were counted lately."""
+    seconds = settings.SEARCH_FACET_CACHE_SECONDS
+    if not seconds or filterset.approximate_names is not None:
+        return facet_counts(filterset, expanded=expanded)
+    state = _canonical_params(filterset, None, expanded)
+    state.pop("sort", None)
+    key = "catalogue-facets:" + hashlib.sha256(state.urlencode().encode()).hexdigest()
+    result = cache.get(key)
+    if result is None:
+        result = facet_counts(filterset, expanded=expanded)
+        # Counts that ran out of time are kept too: the next reader should not wait
+        # for the same slow queries.
+        cache.set(key, result, seconds)
+    return result
+
+
+def _canonical_params(filterset, topic, expanded) -> QueryDict:
+    """The valid part of the request, in a stable order: links are built from it."""
+    params = QueryDict(mutable=True)
+    if filterset.search_query.text:
+        params["q"] = filterset.search_query.text
+    for name in FILTER_NAMES:
+        value = filterset.active(name)
+        if name == "topic":
+            value = [t for t in value if topic is None or t.pk != topic.pk]
+        if isinstance(value, list):
+            if value:
+                params.setlist(name, [getattr(v, "slug", None) or v.code for v in value])
+        elif value is not None:
+            params[name] = str(value)
+    if filterset.cleaned.get("sort"):
+        params["sort"] = filterset.cleaned["sort"]
+    if expanded:
+        params.setlist("more", list(expanded))
+    return params
+
+
+def _page(results, total, per_page, number):
+    """One page of ``results`` (whose count is known), at most the results window deep."""
+    window = settings.SEARCH_MAX_RESULTS_WINDOW
+    paginator = Paginator(results, per_page)
+    paginator.count = min(total, window)  # known already: no COUNT query
+    try:
+        return paginator.page(number or 1), ""
+    except PageNotAnInteger:
+        return None, "The page number must be a whole number such as 2."
+    except EmptyPage:
+        if total > window and str(number).isdigit():
+            return None, (
+                f"Only the first {window:,} results can be paged through; "
+                "narrow the search or pick a filter."
+            )
+        pages = paginator.num_pages
+        return (
+            None,
+            f"There is no page {str(number)[:20]} here: these results have {pages} page"
+            + ("s." if pages != 1 else "."),
+        )

@@ -1,0 +1,839 @@
+"""Full-text search over papers: one interface, two engines.
+
+Everything that differs between PostgreSQL and SQLite lives here; callers never
+branch on the database vendor.
+
+* PostgreSQL: a ``tsvector`` column ``papers_paper.search_vector`` (english
+  configuration; title weight A, authors and topic names B, abstract C) kept by a
+  trigger, a GIN index on it, ``websearch_to_tsquery`` queries ranked with
+  ``ts_rank``, ``ts_headline`` snippets, and trigram indexes (pg_trgm) on author
+  and topic names for approximate name matches.
+* SQLite: an FTS5 table ``paper_search`` over the same columns (porter stemming),
+  kept in step with ``papers_paper`` by triggers, ranked with ``bm25`` column
+  weights, ``snippet()`` snippets.
+
+The query language is the same on both: words (all must match), ``"exact
+phrase"``, ``-excluded``, ``or`` between two terms. ``parse_query`` reads it
+once; each engine gets a translation of the same parse.
+
+Authors and topics live in other tables, so each paper keeps a denormalised
+``authors_text`` and ``topics_text``. ``index_papers(ids)`` refreshes them (and the
+stored ``year``); the database triggers then update the index. Signals call it
+for ordinary ORM writes (papers/signals.py); bulk writers call it themselves.
+"""
+
+import difflib
+import logging
+import re
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import reduce
+from itertools import batched
+from operator import or_
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
+from django.db import OperationalError, connections, router, transaction
+from django.db.models import Expression, F, FloatField, Q, Value
+from django.db.models.expressions import Col
+from django.db.models.functions import Left, Length, Replace
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+MAX_QUERY_LENGTH = 200  # characters of ``q`` that are read; the rest is dropped
+MAX_TERMS = 10  # words and phrases per query
+SNIPPET_WORDS = (
+    40  # SQLite: tokens in the snippet; PostgreSQL: about as many words in two fragments
+)
+INDEX_BATCH_SIZE = 1000
+
+# Highlight markers: private-use characters that the database puts around matches.
+# Text is HTML-escaped first; only then do the markers become <mark> tags.
+START, STOP, GAP = "\ue000", "\ue001", "\ue002"
+LT, GT = "\ue003", "\ue004"  # stand-ins for < and > while PostgreSQL makes a headline
+
+# PostgreSQL's english stop words: not searched for on either database, so that
+# "theorem proving in isabelle" means the same everywhere.
+STOP_WORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been
+    before being below between both but by can did do does doing don down during each
+    few for from further had has have having he her here hers herself him himself his
+    how i if in into is it its itself just me more most my myself no nor not now of off
+    on once only or other our ours ourselves out over own s same she should so some such
+    t than that the their theirs them themselves then there these they this those
+    through to too under until up very was we were what when where which while who whom
+    why will with you your yours yourself yourselves""".split()  # noqa: SIM905
+)
+
+logger = logging.getLogger(__name__)
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000-\ue004]")
+_WORD = re.compile(r"\w+")
+
+
+# ---------------------------------------------------------------------------
+# The query language
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word, or a phrase whose words must appear in this order."""
+
+    words: tuple[str, ...]
+    quoted: bool = False
+
+    @property
+    def is_phrase(self) -> bool:
+        return self.quoted or len(self.words) > 1
+
+    def websearch(self) -> str:
+        text = " ".join(self.words)
+        return f'"{text}"' if self.is_phrase else text
+
+    def __str__(self):
+        return self.websearch()
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A search as understood: AND of OR-groups of terms, minus excluded terms."""
+
+    text: str = ""
+    groups: tuple[tuple[Term, ...], ...] = ()
+    excluded: tuple[Term, ...] = ()
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+    @property
+    def has_quotes(self) -> bool:
+        return any(term.quoted for group in self.groups for term in group) or any(
+            term.quoted for term in self.excluded
+        )
+
+    def websearch(self) -> str:
+        """The query in web-search syntax, as ``websearch_to_tsquery`` reads it."""
+        parts = [" or ".join(term.websearch() for term in group) for group in self.groups]
+        parts += [f"-{term.websearch()}" for term in self.excluded]
+        return " ".join(parts)
+
+    def positive(self) -> "ParsedQuery":
+        """The query without its exclusions (ranking scores what was asked for)."""
+        return ParsedQuery(text=self.text, groups=self.groups)
+
+    def any_words(self) -> str:
+        """Every term joined by ``or``: the loosest search with these words."""
+        return " or ".join(term.websearch() for group in self.groups for term in group)
+
+    def without_quotes(self) -> str:
+        """The same words with the quotes dropped: a looser search to offer."""
+        parts = [" or ".join(" ".join(term.words) for term in group) for group in self.groups]
+        parts += ["-" + " -".join(term.words) for term in self.excluded]
+        return " ".join(parts)
+
+    def fts5(self) -> str:
+        """The query in SQLite FTS5 syntax; every term is a quoted string."""
+
+        def quoted(term):
+            return '"' + " ".join(term.words) + '"'
+
+        groups = []
+        for group in self.groups:
+            if len(group) == 1:
+                groups.append(quoted(group[0]))
+            else:
+                groups.append("(" + " OR ".join(quoted(term) for term in group) + ")")
+        query = " AND ".join(groups)
+        if self.excluded:
+            query = f"({query}) NOT ({' OR '.join(quoted(term) for term in self.excluded)})"
+        return query
+
+    @property
+    def words(self) -> list[str]:
+        """The searched words, longest first (for approximate name matching)."""
+        found = {word for group in self.groups for term in group for word in term.words}
+        return sorted(found, key=lambda word: (-len(word), word))
+
+
+def strip_control_characters(text: str) -> str:
+    return _CONTROL_CHARS.sub(" ", text)
+
+
+def parse_query(text: str | None) -> ParsedQuery:
+    """Read ``q``: never fails; whatever it could not use is said in ``notices``."""
+    notices = []
+    text = _CONTROL_CHARS.sub(" ", text or "")
+    if len(text) > MAX_QUERY_LENGTH:
+        text = text[:MAX_QUERY_LENGTH]
+        notices.append(
+            f"Searches are limited to {MAX_QUERY_LENGTH} characters; the rest was left out."
+        )
+    text = " ".join(text.split())
+    tokens, unbalanced = _tokenize(text)
+    if unbalanced:
+        notices.append("A quotation mark was not closed; the phrase runs to the end of the search.")
+
+    groups: list[list[Term]] = []
+    excluded: list[Term] = []
+    join_next = False
+    dropped_stop_words = False
+    for kind, value, negated in tokens:
+        if kind == "or":
+            join_next = bool(groups)
+            continue
+        words = tuple(word.lower() for word in _WORD.findall(value))
+        if kind == "word" and len(words) == 1 and words[0] in STOP_WORDS:
+            dropped_stop_words = True
+            continue
+        if not words:
+            continue
+        term = Term(words=words, quoted=kind == "phrase")
+        if negated:
+            excluded.append(term)
+        elif join_next:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        join_next = False
+
+    total = sum(len(group) for group in groups) + len(excluded)
+    if total > MAX_TERMS:
+        notices.append(f"Only the first {MAX_TERMS} words and phrases were searched for.")
+        kept, budget = [], MAX_TERMS
+        for group in groups:
+            if budget <= 0:
+                break
+            kept.append(group[:budget])
+            budget -= len(kept[-1])
+        groups, excluded = kept, excluded[: max(budget, 0)]
+    if not groups and (excluded or dropped_stop_words):
+        notices.append(
+            "Add a word to search for: a search cannot only exclude words or use common "
+            "words such as “the”."
+        )
+        excluded = []
+    return ParsedQuery(
+        text=text,
+        groups=tuple(tuple(group) for group in groups),
+        excluded=tuple(excluded),
+        notices=tuple(notices),
+    )
+
+
+def _tokenize(text: str) -> tuple[list[tuple[str, str, bool]], bool]:
+    """Split into ``(kind, value, negated)``: kind is ``word``, ``phrase`` or ``or``."""
+    tokens = []
+    unbalanced = False
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        negated = False
+        if text[i] == "-" and i + 1 < n and not text[i + 1].isspace():
+            negated = True
+            i += 1
+        if text[i] == '"':
+            end = text.find('"', i + 1)
+            if end == -1:
+                unbalanced = True
+                end = n
+            tokens.append(("phrase", text[i + 1 : end], negated))
+            i = end + 1
+            continue
+        start = i
+        while i < n and not text[i].isspace() and text[i] != '"':
+            i += 1
+        value = text[start:i]
+        if value.lower() == "or" and not negated:
+            tokens.append(("or", value, False))
+        else:
+            tokens.append(("word", value, negated))
+    return tokens, unbalanced
+
+
+# ---------------------------------------------------------------------------
+# Highlighting
+
+
+def marked_html(text: str) -> SafeString:
+    """HTML for text whose matches sit between START and STOP markers (GAP: " … ").
+
+    Every piece of text is escaped; only balanced <mark> tags are added.
+    """
+    out = []
+    open_mark = False
+    for piece in re.split(f"([{START}{STOP}{GAP}])", text or ""):
+        if piece == START:
+            if not open_mark:
+                out.append("<mark>")
+                open_mark = True
+        elif piece == STOP:
+            if open_mark:
+                out.append("</mark>")
+                open_mark = False
+        elif piece == GAP:
+            if open_mark:
+                out.append("</mark>")
+                open_mark = False
+            out.append(" … ")
+        elif piece:
+            out.append(escape(piece))
+    if open_mark:
+        out.append("</mark>")
+    return mark_safe("".join(out))
+
+
+# ---------------------------------------------------------------------------
+# Engines
+
+
+def _vendor(queryset_or_alias) -> str:
+    alias = getattr(queryset_or_alias, "db", queryset_or_alias)
+    return connections[alias].vendor
+
+
+def _engine(queryset_or_alias):
+    return _POSTGRES if _vendor(queryset_or_alias) == "postgresql" else _SQLITE
+
+
+def filter_matching(queryset, query: ParsedQuery):
+    """Papers of ``queryset`` that match ``query``; none if it has nothing to look for."""
+    if not query:
+        return queryset.none()
+    return _engine(queryset).filter(queryset, query)
+
+
+def with_rank(queryset, query: ParsedQuery):
+    """``queryset`` annotated with ``search_rank`` (higher is better)."""
+    return queryset.annotate(search_rank=_engine(queryset).rank(query))
+
+
+def snippets(query: ParsedQuery, paper_ids: Iterable[int], *, using="default") -> dict:
+    """``{paper id: safe HTML}``: a piece of each abstract with the matches in <mark>.
+
+    One query for all the ids; papers with no abstract get no snippet.
+    """
+    ids = list(paper_ids)
+    if not ids or not query:
+        return {}
+    return _engine(using).snippets(query, ids, using)
+
+
+def similar_names(query: ParsedQuery, *, using="default", limit=5) -> dict:
+    """Authors and topics whose names approximately match a searched word.
+
+    ``{"authors": [Author], "topics": [Topic]}``; at most one query per kind, bounded.
+    """
+    words = [word for word in query.words if len(word) >= 4 and not word.isdigit()][:4]
+    if not words:
+        return {"authors": [], "topics": []}
+    return _engine(using).similar_names(words, using, limit)
+
+
+class _PaperColumn(Expression):
+    """A column of ``papers_paper`` that the model does not declare, aliased correctly."""
+
+    def __init__(self, column, output_field):
+        super().__init__(output_field=output_field)
+        self.column = column
+
+    def resolve_expression(
+        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
+    ):
+        target = self.output_field.clone()
+        target.set_attributes_from_name(self.column)
+        from .models import Paper
+
+        target.model = Paper
+        return Col(query.get_initial_alias(), target)
+
+
+class _PostgresEngine:
+    CONFIG = "english"
+    # ts_rank weights for D, C, B, A: title (A) beats authors and topics (B) beat abstract (C).
+    WEIGHTS = [0.05, 0.2, 0.5, 1.0]
+
+    def _tsquery(self, query):
+        return SearchQuery(query.websearch(), search_type="websearch", config=self.CONFIG)
+
+    def _vector(self):
+        return _PaperColumn("search_vector", SearchVectorField())
+
+    def filter(self, queryset, query):
+        return queryset.alias(_search_vector=self._vector()).filter(
+            _search_vector=self._tsquery(query)
+        )
+
+    def rank(self, query):
+        # Normalisation 1 divides by 1 + log(length), so long abstracts do not win by volume.
+        return SearchRank(
+            self._vector(), self._tsquery(query.positive()), weights=self.WEIGHTS, normalization=1
+        )
+
+    def snippets(self, query, ids, using):
+        from .models import Paper
+
+        rows = (
+            Paper.objects.using(using)
+            .filter(pk__in=ids)
+            .exclude(abstract="")
+            .annotate(
+                # ts_headline drops anything that looks like an HTML tag ("a<b and c>d"
+                # in a formula too): hide the angle brackets from it, restore them after.
+                snippet=SearchHeadline(
+                    Replace(Replace("abstract", Value("<"), Value(LT)), Value(">"), Value(GT)),
+                    self._tsquery(query),
+                    config=self.CONFIG,
+                    start_sel=START,
+                    stop_sel=STOP,
+                    max_words=SNIPPET_WORDS - 5,
+                    min_words=SNIPPET_WORDS // 2,
+                ),
+                head=Left("abstract", 30),
+                length=Length("abstract"),
+            )
+            .values_list("pk", "snippet", "head", "length")
+        )
+        result = {}
+        for pk, snippet, head, length in rows:
+            snippet = snippet.translate({ord(LT): "<", ord(GT): ">"})
+            plain = re.sub(f"[{START}{STOP}{GAP}]", "", snippet)
+            html = marked_html(snippet)
+            if not plain.startswith(head[:20]):
+                html = mark_safe("…" + html)
+            if len(plain) < length - 1 and not head.endswith(plain[-20:]):
+                html = mark_safe(html + "…")
+            result[pk] = html
+        return result
+
+    def similar_names(self, words, using, limit):
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        from .models import Author, Topic
+
+        found = {}
+        for model in (Author, Topic):
+            similarity = reduce(
+                lambda a, b: _Greatest(a, b),
+                [TrigramWordSimilarity(word, "name") for word in words],
+            )
+            condition = reduce(or_, [Q(name__trigram_word_similar=word) for word in words])
+            found[model] = list(
+                model.objects.using(using)
+                .filter(condition)
+                .annotate(similarity=similarity)
+                .order_by("-similarity", "name")[:limit]
+            )
+        return {"authors": found[Author], "topics": found[Topic]}
+
+
+class _Greatest(Expression):
+    def __init__(self, *expressions):
+        super().__init__(output_field=FloatField())
+        self.expressions = expressions
+
+    def get_source_expressions(self):
+        return list(self.expressions)
+
+    def set_source_expressions(self, exprs):
+        self.expressions = exprs
+
+    def resolve_expression(self, *args, **kwargs):
+        clone = self.copy()
+        clone.expressions = [e.resolve_expression(*args, **kwargs) for e in self.expressions]
+        return clone
+
+    def as_sql(self, compiler, connection):
+        parts, params = [], []
+        for expression in self.expressions:
+            sql, sql_params = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(sql_params)
+        return f"GREATEST({', '.join(parts)})", params
+
+
+class _FtsRank(Expression):
+    """``-bm25`` of the paper's FTS5 row for a query: a correlated subquery."""
+
+    output_field = FloatField()
+    # bm25 column weights: title, authors, topics, abstract.
+    WEIGHTS = (10.0, 4.0, 3.0, 1.0)
+
+    def __init__(self, match, alias=None):
+        super().__init__()
+        self.match = match
+        self.alias = alias
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        clone = self.copy()
+        clone.alias = query.get_initial_alias()
+        return clone
+
+    def relabeled_clone(self, change_map):
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+    def as_sql(self, compiler, connection):
+        weights = ", ".join(str(w) for w in self.WEIGHTS)
+        table = compiler.quote_name(self.alias)
+        return (
+            f"(SELECT -bm25(paper_search, {weights}) FROM paper_search "
+            f"WHERE paper_search MATCH %s AND paper_search.rowid = {table}.id)",
+            [self.match],
+        )
+
+
+class _SqliteEngine:
+    def filter(self, queryset, query):
+        from django.db.models.expressions import RawSQL
+
+        return queryset.filter(
+            pk__in=RawSQL(
+                "SELECT rowid FROM paper_search WHERE paper_search MATCH %s", [query.fts5()]
+            )
+        )
+
+    def rank(self, query):
+        return _FtsRank(query.fts5())
+
+    def snippets(self, query, ids, using):
+        placeholders = ", ".join(["%s"] * len(ids))
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, snippet(paper_search, 3, %s, %s, '…', %s) FROM paper_search "
+                f"WHERE paper_search MATCH %s AND rowid IN ({placeholders})",
+                [START, STOP, SNIPPET_WORDS, query.fts5(), *ids],
+            )
+            rows = cursor.fetchall()
+        return {pk: marked_html(snippet) for pk, snippet in rows if snippet}
+
+    def similar_names(self, words, using, limit):
+        """Without trigrams: names sharing a word's first three letters, scored by difflib."""
+        from .models import Author, Topic
+
+        found = {}
+        for model in (Author, Topic):
+            prefixes = reduce(
+                or_,
+                [Q(name__istartswith=w[:3]) | Q(name__icontains=" " + w[:3]) for w in words],
+            )
+            scored = []
+            for obj in model.objects.using(using).filter(prefixes).order_by("pk")[:2000]:
+                tokens = [t.lower() for t in _WORD.findall(obj.name)]
+                score = max(
+                    difflib.SequenceMatcher(None, word, token).ratio()
+                    for word in words
+                    for token in tokens or [""]
+                )
+                if score >= 0.8:
+                    obj.similarity = score
+                    scored.append(obj)
+            scored.sort(key=lambda obj: (-obj.similarity, obj.name))
+            found[model] = scored[:limit]
+        return {"authors": found[Author], "topics": found[Topic]}
+
+
+_POSTGRES = _PostgresEngine()
+_SQLITE = _SqliteEngine()
+
+
+# ---------------------------------------------------------------------------
+# Time limits
+
+
+class TimeLimit:
+    """Run queries with a time limit each; a query over the limit returns ``None``.
+
+    PostgreSQL: ``statement_timeout`` for the session while the block runs; inside a
+    transaction, a savepoint to return to when a query is cancelled. SQLite: a
+    progress handler that interrupts a statement past its deadline.
+    """
+
+    def __init__(self, using: str, milliseconds: int, *, budget_ms: int | None = None):
+        """``milliseconds`` for each query; after ``budget_ms`` in all, skip the rest."""
+        self.connection = connections[using]
+        self.milliseconds = max(int(milliseconds), 1)
+        self.budget = (budget_ms if budget_ms is not None else 2 * self.milliseconds) / 1000
+        self.started = time.monotonic()
+        self.previous = None
+        self.savepoint = None
+        self.deadline = 0.0
+        self.timed_out: list[str] = []
+
+    @property
+    def _postgres(self):
+        return self.connection.vendor == "postgresql"
+
+    def __enter__(self):
+        self.started = time.monotonic()
+        self.connection.ensure_connection()
+        if self._postgres:
+            with self.connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT current_setting('statement_timeout'), "
+                    "set_config('statement_timeout', %s, false)",
+                    [f"{self.milliseconds}ms"],
+                )
+                self.previous = cursor.fetchone()[0]
+            if self.connection.in_atomic_block:
+                self.savepoint = self.connection.savepoint()
+        elif self.connection.vendor == "sqlite":
+            self.connection.connection.set_progress_handler(self._past_deadline, 1000)
+        return self
+
+    def __exit__(self, *exc_info):
+        if self._postgres:
+            if self.savepoint:
+                self.connection.savepoint_commit(self.savepoint)
+            with self.connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('statement_timeout', %s, false)", [self.previous])
+        elif self.connection.vendor == "sqlite" and self.connection.connection:
+            self.connection.connection.set_progress_handler(None, 0)
+
+    def _past_deadline(self):
+        return 1 if time.monotonic() > self.deadline else 0
+
+    def run(self, name, function):
+        now = time.monotonic()
+        if now - self.started > self.budget:
+            self.timed_out.append(name)
+            return None
+        self.deadline = now + self.milliseconds / 1000
+        try:
+            return function()
+        except OperationalError as error:
+            logger.warning("query %s gave up after %s ms: %s", name, self.milliseconds, error)
+            self.timed_out.append(name)
+            if self.savepoint:  # the transaction is aborted: go back to before the facets
+                self.connection.savepoint_rollback(self.savepoint)
+                self.savepoint = self.connection.savepoint()
+            return None
+
+
+# ---------------------------------------------------------------------------
+# The index: schema, refresh, rebuild
+
+_POSTGRES_VECTOR = """
+    setweight(to_tsvector('pg_catalog.english', coalesce({row}.title, '')), 'A') ||
+    setweight(to_tsvector('pg_catalog.english', coalesce({row}.authors_text, '')), 'B') ||
+    setweight(to_tsvector('pg_catalog.english', coalesce({row}.topics_text, '')), 'B') ||
+    setweight(to_tsvector('pg_catalog.english', coalesce({row}.abstract, '')), 'C')
+"""
+
+POSTGRES_SCHEMA = [
+    "ALTER TABLE papers_paper ADD COLUMN IF NOT EXISTS search_vector tsvector",
+    f"""
+    CREATE OR REPLACE FUNCTION papers_paper_search_vector_update() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        NEW.search_vector := {_POSTGRES_VECTOR.format(row="NEW")};
+        RETURN NEW;
+    END
+    $$
+    """,
+    "DROP TRIGGER IF EXISTS papers_paper_search_vector ON papers_paper",
+    """
+    CREATE TRIGGER papers_paper_search_vector
+    BEFORE INSERT OR UPDATE OF title, abstract, authors_text, topics_text ON papers_paper
+    FOR EACH ROW EXECUTE FUNCTION papers_paper_search_vector_update()
+    """,
+    # fastupdate off: no pending list for searches to scan after a bulk import, so the
+    # planner keeps choosing the index and latency stays even (inserts pay instead).
+    "CREATE INDEX IF NOT EXISTS paper_search_vector_idx ON papers_paper "
+    "USING gin (search_vector) WITH (fastupdate = off)",
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS author_name_trgm_idx ON papers_author "
+    "USING gin (name gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS topic_name_trgm_idx ON papers_topic USING gin (name gin_trgm_ops)",
+]
+
+POSTGRES_DROP = [
+    "DROP TRIGGER IF EXISTS papers_paper_search_vector ON papers_paper",
+    "DROP FUNCTION IF EXISTS papers_paper_search_vector_update()",
+    "DROP INDEX IF EXISTS paper_search_vector_idx",
+    "DROP INDEX IF EXISTS author_name_trgm_idx",
+    "DROP INDEX IF EXISTS topic_name_trgm_idx",
+    "ALTER TABLE papers_paper DROP COLUMN IF EXISTS search_vector",
+]
+
+_FTS_COLUMNS = "title, authors_text, topics_text, abstract"
+_FTS_NEW = "new.id, new.title, new.authors_text, new.topics_text, new.abstract"
+_FTS_OLD = "'delete', old.id, old.title, old.authors_text, old.topics_text, old.abstract"
+SQLITE_TRIGGERS = {
+    "paper_search_insert": f"""
+        CREATE TRIGGER IF NOT EXISTS paper_search_insert AFTER INSERT ON papers_paper BEGIN
+            INSERT INTO paper_search(rowid, {_FTS_COLUMNS}) VALUES ({_FTS_NEW});
+        END""",
+    "paper_search_delete": f"""
+        CREATE TRIGGER IF NOT EXISTS paper_search_delete AFTER DELETE ON papers_paper BEGIN
+            INSERT INTO paper_search(paper_search, rowid, {_FTS_COLUMNS}) VALUES ({_FTS_OLD});
+        END""",
+    "paper_search_update": f"""
+        CREATE TRIGGER IF NOT EXISTS paper_search_update
+        AFTER UPDATE OF {_FTS_COLUMNS} ON papers_paper BEGIN
+            INSERT INTO paper_search(paper_search, rowid, {_FTS_COLUMNS}) VALUES ({_FTS_OLD});
+            INSERT INTO paper_search(rowid, {_FTS_COLUMNS}) VALUES ({_FTS_NEW});
+        END""",
+}
+SQLITE_SCHEMA = [
+    f"""
+    CREATE VIRTUAL TABLE IF NOT EXISTS paper_search USING fts5(
+        {_FTS_COLUMNS},
+        content='papers_paper', content_rowid='id',
+        tokenize='porter unicode61 remove_diacritics 2'
+    )
+    """,
+    *SQLITE_TRIGGERS.values(),
+]
+SQLITE_DROP = [
+    *(f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS),
+    "DROP TABLE IF EXISTS paper_search",
+]
+
+
+def install_schema(connection) -> None:
+    """Create (or repair) the search index's tables, triggers and indexes. Idempotent."""
+    statements = POSTGRES_SCHEMA if connection.vendor == "postgresql" else SQLITE_SCHEMA
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and connection.in_atomic_block:
+            # ALTER TABLE refuses to run while deferred foreign-key checks are pending.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def drop_schema(connection) -> None:
+    statements = POSTGRES_DROP if connection.vendor == "postgresql" else SQLITE_DROP
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def schema_is_complete(connection) -> bool:
+    """Whether the triggers that keep the index in step exist (SQLite loses them when
+    Django rebuilds the papers table during a migration)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT count(*) FROM pg_trigger WHERE tgname = 'papers_paper_search_vector'"
+            )
+            return cursor.fetchone()[0] == 1
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN (%s, %s, %s)",
+            list(SQLITE_TRIGGERS),
+        )
+        return cursor.fetchone()[0] == len(SQLITE_TRIGGERS)
+
+
+def _search_text(paper_ids, using):
+    from .models import Authorship, Paper
+
+    authors = defaultdict(list)
+    for paper_id, name in (
+        Authorship.objects.using(using)
+        .filter(paper_id__in=paper_ids)
+        .order_by("paper_id", "position")
+        .values_list("paper_id", "author__name")
+    ):
+        authors[paper_id].append(name)
+    topics = defaultdict(list)
+    for paper_id, name in (
+        Paper.topics.through.objects.using(using)
+        .filter(paper_id__in=paper_ids)
+        .order_by("paper_id", "topic__name")
+        .values_list("paper_id", "topic__name")
+    ):
+        topics[paper_id].append(name)
+    return authors, topics
+
+
+def index_papers(paper_ids: Iterable[int], *, using: str | None = None) -> int:
+    """Bring the search index up to date for these papers; returns how many changed.
+
+    Call it after writing authors, topics or dates in bulk (``bulk_create``,
+    ``QuerySet.update``, raw SQL): it refreshes each paper's denormalised
+    ``authors_text``, ``topics_text`` and ``year``, and the database triggers
+    re-index the rows that changed. Ordinary ORM saves do this on their own.
+    Unknown ids are ignored. Three queries per 1,000 papers, plus the update.
+    """
+    from .models import Paper
+
+    using = using or router.db_for_write(Paper)
+    changed_total = 0
+    for batch in batched(sorted(set(paper_ids)), INDEX_BATCH_SIZE):
+        authors, topics = _search_text(batch, using)
+        changed = []
+        for paper in (
+            Paper.objects.using(using)
+            .filter(pk__in=batch)
+            .only("pk", "authors_text", "topics_text", "year", "published", "arxiv_id")
+        ):
+            fresh = (
+                ", ".join(authors.get(paper.pk, [])),
+                ", ".join(topics.get(paper.pk, [])),
+                paper.derive_year(),
+            )
+            if fresh != (paper.authors_text, paper.topics_text, paper.year):
+                paper.authors_text, paper.topics_text, paper.year = fresh
+                changed.append(paper)
+        if changed:
+            with transaction.atomic(using=using):
+                Paper.objects.using(using).bulk_update(
+                    changed, ["authors_text", "topics_text", "year"]
+                )
+        changed_total += len(changed)
+    return changed_total
+
+
+def rebuild_index(*, using: str = "default", batch_size: int = 5000) -> dict:
+    """Repair the schema, refresh every paper's search text and re-index every row."""
+    from .models import Paper
+
+    connection = connections[using]
+    install_schema(connection)
+    ids = list(Paper.objects.using(using).order_by("pk").values_list("pk", flat=True))
+    refreshed = index_papers(ids, using=using)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for batch in batched(ids, batch_size):
+                cursor.execute(
+                    "UPDATE papers_paper SET title = title WHERE id >= %s AND id <= %s",
+                    [batch[0], batch[-1]],
+                )
+        else:
+            cursor.execute("INSERT INTO paper_search(paper_search) VALUES ('rebuild')")
+    return {"papers": len(ids), "search text refreshed": refreshed}
+
+
+def ensure_schema(using: str = "default") -> bool:
+    """Reinstall the index and rebuild it if its triggers are missing; True if it did."""
+    connection = connections[using]
+    if schema_is_complete(connection):
+        return False
+    rebuild_index(using=using)
+    return True
+
+
+__all__ = [
+    "MAX_QUERY_LENGTH",
+    "ParsedQuery",
+    "filter_matching",
+    "index_papers",
+    "marked_html",
+    "parse_query",
+    "rebuild_index",
+    "similar_names",
+    "snippets",
+    "with_rank",
+]
+
+# Kept for the ordering of relevance results.
+RELEVANCE_ORDER = (F("search_rank").desc(), "-upvote_count", "-id")
