@@ -1,12 +1,15 @@
 """The read-only JSON API under /api/v1/: shapes, filters, pagination, errors, caching."""
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from papers.models import Paper
+from papers.models import Paper, Topic
 
 from .factories import (
     make_author,
@@ -277,3 +280,135 @@ def test_query_count_does_not_grow(client, catalogue, url):
         )
         make_topic()
     assert count() == small
+
+
+# --- the papers list: the catalogue's search, filters, sorts and facets ----------------------
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", anchor="2026-11-26", stdout=io.StringIO())
+
+
+def page_counts(client, query) -> dict:
+    """What /papers/ shows beside each facet option for the same query string."""
+    facets = client.get(f"/papers/?{query}").context["facets"]
+    return {
+        facet.name: {o.value: o.count for o in [*facet.selected, *facet.options]}
+        for facet in facets
+    }
+
+
+def api_counts(data) -> dict:
+    return {name: {o["value"]: o["count"] for o in options} for name, options in data.items()}
+
+
+def test_papers_list_is_the_catalogue(client, demo):
+    data = get(client, "/api/v1/papers/?per_page=5").json()
+    page = client.get("/papers/").context
+    assert data["count"] == page["catalogue"].total == Paper.objects.published().count()
+    assert data["sort"] == "top"
+    assert data["query"] is None
+    assert data["page"] == 1 and data["per_page"] == 5
+    assert [p["title"] for p in data["results"]] == [p.title for p in page["page_obj"]][:5]
+    assert data["next"] == "http://testserver/api/v1/papers/?per_page=5&page=2"
+    assert data["previous"] is None
+    assert set(data["facets"]) == {"topic", "category", "year", "has_code", "framework", "author"}
+    option = data["facets"]["topic"][0]
+    assert set(option) == {"value", "label", "count", "selected"}
+    assert api_counts(data["facets"]) == page_counts(client, "")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=reasoning",
+        "topic=reasoning&has_code=false",
+        "q=model&category=cs.LG&category=cs.AI&sort=new",
+        "author=noah-d-goodman&year=2025",
+    ],
+)
+def test_papers_list_filters_and_counts_match_the_page(client, demo, query):
+    data = get(client, f"/api/v1/papers/?{query}&per_page=100").json()
+    page = client.get(f"/papers/?{query}").context
+    assert data["count"] == page["catalogue"].total
+    expected = [p.title for p in page["page_obj"]]
+    assert [p["title"] for p in data["results"]][: len(expected)] == expected
+    assert api_counts(data["facets"]) == page_counts(client, query)
+    for name, values in QueryDict(query).lists():
+        if name in data["facets"]:
+            selected = [o["value"] for o in data["facets"][name] if o["selected"]]
+            assert sorted(selected) == sorted(values)
+
+
+def test_search_results_carry_highlighted_snippets(client, demo):
+    data = get(client, "/api/v1/papers/?q=isabelle").json()
+    assert data["query"] == "isabelle"
+    assert data["sort"] == "relevance"
+    first = data["results"][0]
+    assert "<mark>" in first["snippet_html"].lower()
+    plain = get(client, "/api/v1/papers/").json()
+    assert plain["results"][0]["snippet_html"] is None
+
+
+def test_more_lists_more_facet_options(client, demo):
+    few = get(client, "/api/v1/papers/").json()
+    assert "author" in few["facets_truncated"]
+    assert len(few["facets"]["author"]) == 8
+    more = get(client, "/api/v1/papers/?more=author").json()
+    assert len(more["facets"]["author"]) > 8
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("topic=no-such-topic", "topic"),
+        ("year=abc", "year"),
+        ("sort=sideways", "sort"),
+        ("has_code=maybe", "has_code"),
+        ("more=colour", "more"),
+        ("per_page=0", "per_page"),
+    ],
+)
+def test_papers_list_bad_parameters_are_400s(client, demo, query, parameter):
+    body = get(client, f"/api/v1/papers/?{query}", status=400).json()
+    assert body["error"] == "invalid_parameter"
+    assert body["parameter"] == parameter
+    assert body["message"]
+
+
+def test_papers_list_page_past_the_end_is_404(client, demo):
+    body = get(client, "/api/v1/papers/?page=999", status=404).json()
+    assert body["error"] == "page_not_found"
+    assert "There is no page 999" in body["message"]
+
+
+def test_papers_list_query_count_does_not_grow(client, demo, settings):
+    settings.SEARCH_FACET_CACHE_SECONDS = 0
+    url = "/api/v1/papers/?q=reasoning&topic=reasoning&has_code=false&sort=new"
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            get(client, url)
+        return len(queries)
+
+    before = count()
+    reasoning = Topic.objects.get(slug="reasoning")
+    for n in range(10):
+        make_paper(
+            title=f"Reasoning growth {n}",
+            abstract="Reasoning about things.",
+            authors=[make_author(), make_author()],
+            topics=[reasoning, make_topic()],
+            categories=[make_category("cs.LG")],
+        )
+    assert count() == before
+
+
+def test_catalogue_pages_link_their_exports(client, demo):
+    body = client.get("/papers/?q=reasoning&has_code=false").content.decode()
+    assert 'href="/papers/bibtex/?q=reasoning&amp;has_code=false"' in body
+    assert 'href="/api/v1/papers/?q=reasoning&amp;has_code=false"' in body
+    topic = client.get("/topics/reasoning/?has_code=false").content.decode()
+    assert 'href="/papers/bibtex/?topic=reasoning&amp;has_code=false"' in topic
+    assert 'href="/api/v1/papers/?topic=reasoning&amp;has_code=false"' in topic

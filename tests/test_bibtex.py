@@ -10,7 +10,7 @@ from bibtexparser.middlewares import SeparateCoAuthors
 from papers import bibtex
 from papers.models import Paper
 
-from .factories import make_author, make_category, make_paper
+from .factories import make_author, make_category, make_paper, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +170,45 @@ def test_paper_page_shows_the_entry_and_a_copy_button(client, vint):
     assert '<script src="/static/js/copy.js" defer></script>' in page
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)
     assert 'href="/papers/2306.14846/bibtex/" download' in page
+
+
+# --- a filtered list --------------------------------------------------------------------------
+
+
+def test_filtered_list_export_has_the_catalogues_papers_in_its_order(client):
+    topic = make_topic("World Models", slug="world-models")
+    first = make_paper(title="Most Upvoted", authors=["Ann Lee"], topics=[topic], upvote_count=9)
+    second = make_paper(title="Less Upvoted", authors=["Bo Chen"], topics=[topic], upvote_count=2)
+    make_paper(title="Another Topic", authors=["Cy Diaz"], upvote_count=5)
+    make_paper(title="Hidden", topics=[topic], status=Paper.Status.HIDDEN)
+
+    response = client.get("/papers/bibtex/?topic=world-models&page=3")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="papers.bib"'
+    text = response.content.decode()
+    assert text.startswith("% 2 papers from http://testserver/papers/?topic=world-models\n")
+    library = parse(text)
+    assert [fields(e)["eprint"] for e in library.entries] == [first.arxiv_id, second.arxiv_id]
+    assert [e.key for e in library.entries] == ["lee2026most", "chen2026less"]
+
+
+def test_filtered_list_export_of_a_search(client):
+    make_paper(title="Graph Networks for Physics", authors=["Ann Lee"])
+    make_paper(title="Unrelated Work", authors=["Bo Chen"])
+    text = client.get("/papers/bibtex/?q=graph").content.decode()
+    assert [fields(e)["title"] for e in parse(text).entries] == ["Graph Networks for Physics"]
+
+
+def test_filtered_list_export_with_no_results_is_an_empty_file(client):
+    text = client.get("/papers/bibtex/?q=nothingmatchesthis").content.decode()
+    assert text.startswith("% 0 papers from ")
+    assert parse(text).entries == []
+
+
+def test_filtered_list_export_bad_parameters_are_400(client):
+    response = client.get("/papers/bibtex/?topic=no-such-topic&year=abc")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "There is no topic" in body
+    assert "year" in body.lower()

@@ -1,6 +1,7 @@
 """The catalogue: ``/papers/`` (search and facets) and ``/topics/<slug>/`` (the same
 page with the topic chosen). The query lives in papers/catalogue_search.py."""
 
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -64,8 +65,10 @@ def _canonical_url(request, result) -> str:
 
 def _export_query(result, topic) -> str:
     """The query string that gives these results as BibTeX or JSON (topic included)."""
-    params = result.params.copy()
-    params.pop("more", None)
+    params = QueryDict(mutable=True)
     if topic is not None:
-        params.setlist("topic", [topic.slug, *params.getlist("topic")])
+        params.appendlist("topic", topic.slug)
+    for name, values in result.params.lists():
+        if name != "more":
+            params.setlist(name, [*params.getlist(name), *values])
     return params.urlencode()
