@@ -9,6 +9,7 @@ page and prints the figures as JSON. The orchestrator writes them to a JSON
 file and a markdown table in ``bench-results/`` and prints the table.
 """
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -386,17 +387,19 @@ def discover_targets() -> dict:
     except NoReverseMatch:
         floor = "/healthz"
     targets = {"floor": floor, "pages": pages}
-    try:
+    with contextlib.suppress(NoReverseMatch):
         targets["upvote"] = reverse("paper_upvote", args=[paper.arxiv_id])
-    except NoReverseMatch:
-        pass
     return targets
 
 
 def bench_sessions(count: int) -> list[tuple[str, str]]:
     """Logged-in sessions for ``count`` benchmark members, with CSRF tokens."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.auth import get_user_model
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
     from django.contrib.sessions.backends.db import SessionStore
     from django.utils.crypto import get_random_string
 

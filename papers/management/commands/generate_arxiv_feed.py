@@ -27,7 +27,8 @@ ENTRY = """  <entry>
     <summary>{summary}</summary>
 {authors}    <arxiv:comment>{pages} pages, {figures} figures</arxiv:comment>
     <link href="http://arxiv.org/abs/{arxiv_id}v{version}" rel="alternate" type="text/html"/>
-    <link title="pdf" href="http://arxiv.org/pdf/{arxiv_id}v{version}" rel="related" type="application/pdf"/>
+    <link title="pdf" href="http://arxiv.org/pdf/{arxiv_id}v{version}" rel="related"
+          type="application/pdf"/>
     <arxiv:primary_category term="{primary}" scheme="http://arxiv.org/schemas/atom"/>
 {categories}  </entry>
 """
