@@ -10,7 +10,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 python; do \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$c; break; }; done)
 
-.PHONY: help run test lint format install migrate demo clean serve
+.PHONY: help run test lint format install migrate demo clean serve bench
 
 help:
 	@echo "make run     set up everything and serve the demo site on http://127.0.0.1:8000 (SQLite)"
@@ -71,3 +71,8 @@ serve: install
 	DEBUG=false $(MANAGE) collectstatic --noinput -v0
 	DEBUG=false $(MANAGE) migrate --noinput
 	DEBUG=false $(VENV)/bin/gunicorn -c python:catalogue.gunicorn catalogue.wsgi
+
+# Benchmark on PostgreSQL at 10k, 100k and 1M papers (BENCH_SIZES=10000,100000 to choose).
+bench: install
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	DEBUG=true $(MANAGE) benchmark --sizes $${BENCH_SIZES:-10000,100000,1000000} $(BENCH_ARGS)

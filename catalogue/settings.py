@@ -61,6 +61,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# Server-Timing header with the query count and database time of each request.
+if env_bool("SERVER_TIMING"):
+    MIDDLEWARE.insert(0, "papers.middleware.ServerTimingMiddleware")
+
 ROOT_URLCONF = "catalogue.urls"
 WSGI_APPLICATION = "catalogue.wsgi.application"
 
