@@ -17,7 +17,10 @@ PROJECT = Path(settings.BASE_DIR)
 
 
 def manage(*args, **env):
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    # A clean production environment: nothing from the test run (the browser tests
+    # set DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly rejects).
+    leave_out = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in leave_out}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=PROJECT,
