@@ -10,13 +10,14 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 python; do \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$c; break; }; done)
 
-.PHONY: help run test lint format install migrate demo clean
+.PHONY: help run test lint format install migrate demo clean serve bench
 
 help:
 	@echo "make run     set up everything and serve the demo site on http://127.0.0.1:8000 (SQLite)"
 	@echo "make test    run the whole test suite (DATABASE_URL picks PostgreSQL)"
 	@echo "make lint    ruff check, ruff format --check, djhtml --check"
 	@echo "make format  apply ruff format and djhtml"
+	@echo "make serve   production mode: gunicorn, DEBUG off (needs SECRET_KEY, ALLOWED_HOSTS)"
 
 $(VENV)/bin/activate:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -61,3 +62,17 @@ format: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# Production mode: gunicorn with DEBUG off. Needs SECRET_KEY, ALLOWED_HOSTS and
+# usually DATABASE_URL, REDIS_URL and EMAIL_HOST in the environment (see README,
+# Deploying). check --deploy reports what is missing but does not stop a trial run.
+serve: install
+	-DEBUG=false $(MANAGE) check --deploy
+	DEBUG=false $(MANAGE) collectstatic --noinput -v0
+	DEBUG=false $(MANAGE) migrate --noinput
+	DEBUG=false $(VENV)/bin/gunicorn -c python:catalogue.gunicorn catalogue.wsgi
+
+# Benchmark on PostgreSQL at 10k, 100k and 1M papers (BENCH_SIZES=10000,100000 to choose).
+bench: install
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	DEBUG=true $(MANAGE) benchmark --sizes $${BENCH_SIZES:-10000,100000,1000000} $(BENCH_ARGS)
