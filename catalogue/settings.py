@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_filters",
     "papers",
@@ -178,6 +179,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Paper Catalogue <pape
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SITE_NAME = os.environ.get("SITE_NAME", "Paper Catalogue")
+# The site's public address, for links in emails sent outside a request (the digest).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -237,6 +240,8 @@ LOGGING = {
 PAPERS_PER_PAGE = 30
 SUBMISSIONS_PER_DAY = int(os.environ.get("SUBMISSIONS_PER_DAY", "5"))
 TRENDING_HALF_LIFE_HOURS = float(os.environ.get("TRENDING_HALF_LIFE_HOURS", "24"))
+DIGEST_MAX_PAPERS = int(os.environ.get("DIGEST_MAX_PAPERS", "10"))
+DIGEST_CONFIRM_MAX_AGE = 3 * 24 * 3600  # seconds a confirmation link stays valid
 
 # Rate limits (papers/ratelimit.py), counted in the cache: per client address
 # ("ip"), per logged-in member ("user") and per account name typed into a form
@@ -249,6 +254,10 @@ RATE_LIMITS = {
     "password_change": {"user": "10/h"},
     "vote": {"user": ["60/m", "1000/d"]},
     "submit": {"user": "30/h"},
+    # Email digest: per address typed ("account"), so nobody can be mail-bombed.
+    "subscribe": {"ip": "20/h", "account": "3/h"},
+    "unsubscribe": {"ip": "100/h"},
+    "api": {"ip": ["120/m", "10000/d"]},
 }
 # Reverse proxies in front of the app that append the client to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

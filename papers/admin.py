@@ -706,4 +706,4 @@ class UpvoteAdmin(admin.ModelAdmin):
     list_select_related = ["paper", "user"]
 
 
-from . import admin_moderation  # noqa: E402, F401  (moderation queue, members)
+from . import admin_digest, admin_moderation  # noqa: E402, F401  (digest; moderation, members)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from . import arxiv
-from .models import Paper
+from .models import Paper, Subscription, Topic
 from .services import submissions_today
 
 User = get_user_model()
@@ -89,3 +89,25 @@ def _already_listed_message(paper: Paper):
     if paper.status == Paper.Status.PENDING:
         return f"arXiv:{paper.arxiv_id} was already submitted and is waiting for review."
     return f"arXiv:{paper.arxiv_id} was already reviewed and is not listed."
+
+
+class SubscribeForm(forms.Form):
+    """The email digest: an address, daily or weekly, and optionally some topics."""
+
+    email = forms.EmailField(
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "placeholder": "you@example.org"}),
+    )
+    frequency = forms.ChoiceField(
+        choices=Subscription.Frequency.choices,
+        initial=Subscription.Frequency.DAILY,
+        widget=forms.RadioSelect,
+    )
+    topics = forms.ModelMultipleChoiceField(
+        queryset=Topic.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked for papers on every topic.",
+        error_messages={"invalid_choice": "There is no topic %(value)s."},
+    )

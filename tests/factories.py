@@ -5,6 +5,7 @@ import itertools
 
 from django.contrib.auth import get_user_model
 from django.db.models import F
+from django.utils import timezone
 
 from papers.models import (
     Author,
@@ -13,6 +14,7 @@ from papers.models import (
     CodeLink,
     Paper,
     Repository,
+    Subscription,
     Topic,
     Upvote,
 )
@@ -89,6 +91,20 @@ def make_upvote(*, paper, user=None, created_at=None):
     Paper.objects.filter(pk=paper.pk).update(upvote_count=F("upvote_count") + 1)
     paper.refresh_from_db(fields=["upvote_count"])
     return vote
+
+
+def make_subscription(email=None, *, topics=(), confirmed=True, frequency="daily", **fields):
+    """A digest subscriber, confirmed by default."""
+    n = next(_seq)
+    email = email or f"reader{n}@example.org"
+    if confirmed:
+        fields.setdefault("confirmed_at", timezone.now())
+    subscription = Subscription.objects.create(
+        email=email, confirmed=confirmed, frequency=frequency, **fields
+    )
+    if topics:
+        subscription.topics.set(topics)
+    return subscription
 
 
 ATOM_HEADER = """<?xml version="1.0" encoding="UTF-8"?>

@@ -7,10 +7,11 @@ from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from .. import selectors, trending
+from .. import bibtex, selectors, trending
 from ..editions import Edition, latest_edition_date
 from ..models import Author, Paper
 from ..pagination import paginate
@@ -65,6 +66,10 @@ def _render_paper(request, paper_filter: Q):
         paper = selectors.paper_detail(paper_filter, user=request.user)
     except Paper.DoesNotExist as exc:
         raise Http404("No such paper in the catalogue.") from exc
+    if paper.arxiv_id:
+        bibtex_url = reverse("paper_bibtex", args=[paper.arxiv_id])
+    else:
+        bibtex_url = reverse("paper_bibtex_by_pk", args=[paper.pk])
     return render(
         request,
         "papers/paper_detail.html",
@@ -72,6 +77,9 @@ def _render_paper(request, paper_filter: Q):
             "paper": paper,
             "voted_ids": selectors.voted_paper_ids(request.user, [paper]),
             "trending": trending.explain(paper),
+            "canonical_url": request.build_absolute_uri(paper.get_absolute_url()),
+            "bibtex": bibtex.paper_entry(paper, site_url=request.build_absolute_uri("/")[:-1]),
+            "bibtex_url": bibtex_url,
         },
     )
 

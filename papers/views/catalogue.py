@@ -1,6 +1,7 @@
 """The catalogue: ``/papers/`` (search and facets) and ``/topics/<slug>/`` (the same
 page with the topic chosen). The query lives in papers/catalogue_search.py."""
 
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -47,6 +48,7 @@ def _render_catalogue(request, template, *, topic=None, **context):
             "max_query_length": search.MAX_QUERY_LENGTH,
             "voted_ids": selectors.voted_paper_ids(request.user, result.page_obj or ()),
             "vote_next": _canonical_url(request, result),
+            "export_query": _export_query(result, topic),
             **context,
         },
         status=status,
@@ -59,3 +61,14 @@ def _canonical_url(request, result) -> str:
     if result.page_obj is not None and result.page_obj.number > 1:
         params["page"] = str(result.page_obj.number)
     return f"{request.path}?{params.urlencode()}" if params else request.path
+
+
+def _export_query(result, topic) -> str:
+    """The query string that gives these results as BibTeX or JSON (topic included)."""
+    params = QueryDict(mutable=True)
+    if topic is not None:
+        params.appendlist("topic", topic.slug)
+    for name, values in result.params.lists():
+        if name != "more":
+            params.setlist(name, [*params.getlist(name), *values])
+    return params.urlencode()

@@ -1,0 +1,170 @@
+"""BibTeX entries for papers: LaTeX specials escaped, arXiv fields, stable keys.
+
+One ``@misc`` entry per paper, in the form arXiv's own export uses::
+
+    @misc{shah2023vint,
+      title = {ViNT: A Foundation Model for Visual Navigation},
+      author = {Dhruv Shah and Sergey Levine},
+      year = {2023},
+      eprint = {2306.14846},
+      archivePrefix = {arXiv},
+      primaryClass = {cs.RO},
+      url = {https://arxiv.org/abs/2306.14846},
+    }
+
+Text fields go through :func:`latex_escape`: ``\\ { } % & _ # $ ^ ~`` become
+LaTeX commands, so a title such as "50% & more_data" typesets as written and
+never unbalances BibTeX's braces (braces are written as ``\\textbraceleft{}`` and
+``\\textbraceright{}``: BibTeX counts every brace, escaped or not). Inline math
+written ``$...$`` with balanced braces is kept as it is, since arXiv titles use
+it on purpose. The output is UTF-8: accented and non-Latin names are kept as
+written, which biber and BibTeX under LaTeX's default UTF-8 input both read.
+"""
+
+import re
+from collections.abc import Iterable
+from urllib.parse import quote
+
+from .names import ascii_slug
+
+TEXT_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "%": r"\%",
+    "&": r"\&",
+    "_": r"\_",
+    "#": r"\#",
+    "$": r"\$",
+    "^": r"\textasciicircum{}",
+    "~": r"\textasciitilde{}",
+}
+# Inside $...$ only these would break LaTeX; backslashes, braces, ^ and _ are math.
+MATH_SPECIALS = {"%": r"\%", "&": r"\&", "#": r"\#"}
+_TEXT_RE = re.compile("|".join(re.escape(c) for c in TEXT_SPECIALS))
+_MATH_RE = re.compile(r"(?<!\\)[%&#]")
+# TeX-style inline math as pandoc reads it: "$" then a non-space, ..., a non-space then
+# "$" not followed by a digit. So "costs $5 and $10" is text, "$O(n^2)$" is math.
+_INLINE_MATH_RE = re.compile(r"(?<!\\)\$(?=\S)([^$]+?)(?<=\S)(?<!\\)\$(?!\d)")
+_SPACE_RE = re.compile(r"\s+")
+KEY_STOP_WORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "into", "is", "of", "on",
+    "or", "the", "to", "toward", "towards", "via", "with",
+})  # fmt: skip
+MEDIA_TYPE = "text/plain; charset=utf-8"
+
+
+def _escape_text(text: str) -> str:
+    return _TEXT_RE.sub(lambda m: TEXT_SPECIALS[m.group()], text)
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def latex_escape(text: str) -> str:
+    """``text`` safe inside a BibTeX field: specials escaped, balanced ``$...$`` math kept."""
+    text = _SPACE_RE.sub(" ", text or "").strip()
+    out, last = [], 0
+    for match in _INLINE_MATH_RE.finditer(text):
+        math = match.group(1)
+        if not _balanced(math) or math.endswith("\\"):
+            continue  # not math we can keep: escaped with the text around it
+        out.append(_escape_text(text[last : match.start()]))
+        out.append("$" + _MATH_RE.sub(lambda m: MATH_SPECIALS[m.group()], math) + "$")
+        last = match.end()
+    out.append(_escape_text(text[last:]))
+    return "".join(out)
+
+
+def bibtex_name(name: str) -> str:
+    """An author for the ``author`` field: escaped; braced whole when BibTeX would split it."""
+    escaped = latex_escape(name)
+    if "," in escaped or re.search(r"\sand\s", escaped, re.IGNORECASE):
+        return "{" + escaped + "}"
+    return escaped
+
+
+def _verbatim(value: str) -> str:
+    """URLs and DOIs are not LaTeX text: only what could break the entry is percent-encoded."""
+    return quote((value or "").strip(), safe="/:?&=#%@!$'()*+,;~-._[]<>\"|^`")
+
+
+def paper_year(paper) -> int:
+    date = paper.published or paper.listed_on
+    return date.year
+
+
+def _author_names(paper) -> list[str]:
+    return [authorship.author.name for authorship in paper.authorships.all()]
+
+
+def _key_part(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", ascii_slug(text, fallback=""))
+
+
+def base_key(paper) -> str:
+    """``<first author's family name><year><first title word>``: ``shah2023vint``."""
+    names = _author_names(paper)
+    family = _key_part(names[0].split()[-1]) if names else ""
+    words = (_key_part(token) for token in re.split(r"[\s\-:/]+", paper.title))
+    word = next((w for w in words if w and w not in KEY_STOP_WORDS), "")
+    return f"{family or 'anonymous'}{paper_year(paper)}{word}"[:60]
+
+
+def paper_entry(paper, *, key: str | None = None, site_url: str = "") -> str:
+    """The ``@misc`` entry for ``paper`` (its authorships and primary category loaded).
+
+    ``site_url`` (scheme and host) gives papers without an arXiv id, DOI, project
+    page or PDF a ``url`` to the catalogue's page.
+    """
+    fields = [
+        ("title", latex_escape(paper.title)),
+        ("author", " and ".join(bibtex_name(n) for n in _author_names(paper))),
+        ("year", str(paper_year(paper))),
+    ]
+    if paper.arxiv_id:
+        fields += [("eprint", paper.arxiv_id), ("archivePrefix", "arXiv")]
+        if paper.primary_category_id:
+            fields.append(("primaryClass", paper.primary_category.code))
+    if paper.doi:
+        fields.append(("doi", _verbatim(paper.doi)))
+    if paper.journal_ref:
+        fields.append(("note", latex_escape(paper.journal_ref)))
+    url = paper.arxiv_url or paper.project_page or paper.pdf_url
+    if not url and not paper.doi and site_url:
+        url = site_url.rstrip("/") + paper.get_absolute_url()
+    if url:
+        fields.append(("url", _verbatim(url)))
+    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields if value)
+    return f"@misc{{{key or base_key(paper)},\n{body}}}\n"
+
+
+def papers_bibtex(papers: Iterable, *, site_url: str = "") -> str:
+    """Entries for several papers; a repeated key gets a letter suffix (``...b``, ``...c``)."""
+    used: set[str] = set()
+    entries = []
+    for paper in papers:
+        base = key = base_key(paper)
+        n = 0
+        while key in used:
+            n += 1
+            key = base + _suffix(n)
+        used.add(key)
+        entries.append(paper_entry(paper, key=key, site_url=site_url))
+    return "\n".join(entries)
+
+
+def _suffix(n: int) -> str:
+    """``n`` in base 26 with the digits a-z: 1 → b, 25 → z, 26 → ba."""
+    letters = ""
+    while True:
+        n, rest = divmod(n, 26)
+        letters = "abcdefghijklmnopqrstuvwxyz"[rest] + letters
+        if not n:
+            return letters
