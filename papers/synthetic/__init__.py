@@ -24,7 +24,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max
 
-from papers import arxiv
+from papers import arxiv, search, trending
 from papers.models import (
     Author,
     Authorship,
@@ -39,6 +39,8 @@ from papers.names import ascii_slug, name_key
 
 from . import vocabulary as vocab
 
+# Bump when the generated data changes, so the benchmark regenerates its databases.
+GENERATOR_VERSION = 2
 BATCH = 10_000
 YEARS = 3
 ARXIV_NUMBER_START = 60_000  # above the numbers real demo papers use
@@ -132,6 +134,8 @@ class Generator:
         self.category_codes = codes
         self.category_weights = list(itertools.accumulate(weights))
         self.totals = Totals()
+        self.author_names = {}
+        self.topic_names = {}
 
     # --- vocabulary -----------------------------------------------------------------
 
@@ -206,6 +210,7 @@ class Generator:
                 topic = Topic(name=name, slug=ascii_slug(name, fallback="topic"))
                 topic.save()
             ids.append(topic.pk)
+            self.topic_names[topic.pk] = topic.name
         return ids
 
     def ensure_categories(self) -> list[int]:
@@ -251,6 +256,7 @@ class Generator:
                 n += 1
             taken.add(slug)
             rows.append((first + i, name, slug, name_key(name), "", "", "", stamp, stamp))
+            self.author_names[first + i] = name
         writer = RowWriter(
             Author,
             ["id", "name", "slug", "name_key", "affiliation", "homepage", "orcid",
@@ -291,7 +297,8 @@ class Generator:
             Paper,
             ["id", "arxiv_id", "arxiv_version", "title", "abstract", "published",
              "arxiv_updated", "listed_on", "primary_category", "pdf_url", "status", "featured",
-             "upvote_count", "has_code", "created_at", "updated_at"],
+             "upvote_count", "has_code", "created_at", "updated_at", "year", "authors_text",
+             "topics_text"],
         )  # fmt: skip
         authorship_writer = RowWriter(
             Authorship, ["id", "paper", "author", "position", "affiliation"]
@@ -346,9 +353,10 @@ class Generator:
                     categories.append((ids["categories"], pid, category))
                     ids["categories"] += 1
 
-                for topic in set(
-                    rng.choices(topic_ids, cum_weights=self.topic_weights, k=rng.randint(1, 3))
-                ):
+                paper_topics = sorted(
+                    set(rng.choices(topic_ids, cum_weights=self.topic_weights, k=rng.randint(1, 3)))
+                )
+                for topic in paper_topics:
                     topics.append((ids["topics"], pid, topic))
                     ids["topics"] += 1
 
@@ -393,7 +401,9 @@ class Generator:
                     (pid, arxiv_id, version, self.title(name, method, task),
                      self.abstract(name, method, task), published, updated, listed_on, primary,
                      arxiv.pdf_url(arxiv_id), Paper.Status.PUBLISHED, rng.random() < 0.001,
-                     votes, has_code, created, created)
+                     votes, has_code, created, created, published.year,
+                     ", ".join(self.author_names[a] for a in paper_authors),
+                     ", ".join(sorted(self.topic_names[t] for t in paper_topics)))
                 )  # fmt: skip
 
             self.totals.papers += paper_writer.write(papers)
@@ -482,6 +492,11 @@ class FastLoad:
 
 
 def generate(*, papers: int, seed: int = 1, end: dt.date, progress=None) -> Totals:
+    """Write the catalogue (one transaction), then refresh the stored trending scores."""
     progress = progress or (lambda message: None)
-    with transaction.atomic(), FastLoad(progress):
-        return Generator(papers=papers, seed=seed, end=end, progress=progress).run()
+    with transaction.atomic():
+        with FastLoad(progress), search.IndexDuringBulkLoad(connection):
+            totals = Generator(papers=papers, seed=seed, end=end, progress=progress).run()
+        progress("computing trending scores")
+        trending.refresh_all()
+    return totals
