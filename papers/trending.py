@@ -21,8 +21,8 @@ logarithm (large sums would overflow a float otherwise)::
 
 and 0 for a paper without upvotes in the window. Sorting by the indexed
 ``-trending_score`` is therefore sorting by today's score, without a job that
-rewrites every row as time passes. A vote recomputes its paper's value in the
-vote's transaction (:func:`paper_refresh_trending`); ``manage.py
+rewrites every row as time passes. A vote updates its paper's value in the
+vote's transaction from the stored value alone (:func:`paper_vote_changed`); ``manage.py
 refresh_trending`` recomputes all of them (after changing the half-life, or to
 drop papers whose last votes left the window).
 """
@@ -84,6 +84,47 @@ def paper_refresh_trending(*, paper_id: int, now: dt.datetime | None = None) -> 
         "created_at", flat=True
     )
     value = stored_score(times, now)
+    Paper.objects.filter(pk=paper_id).update(trending_score=value)
+    return value
+
+
+def stored_after_vote(
+    stored: float, *, vote_at: dt.datetime, added: bool, now: dt.datetime
+) -> float | None:
+    """The stored score once one upvote cast at ``vote_at`` is added or removed.
+
+    Works from the stored value alone (the stored score is a log-sum of one term
+    per upvote, see the module docs), so a vote costs the same on a paper with
+    five votes or fifty thousand. Returns None when the result must be computed
+    from the rows instead (removing the last vote, where subtracting would only
+    leave rounding error).
+    """
+    if vote_at < window_start(now):
+        return stored  # the vote no longer counts either way
+    term = half_lives_since_epoch(vote_at)
+    if added:
+        if stored <= 0:
+            return max(0.0, term)
+        high, low = max(stored, term), min(stored, term)
+        return high + math.log2(1 + 2 ** (low - high))
+    if stored <= 0:
+        return None
+    remaining = 1 - 2 ** min(0.0, term - stored)
+    if remaining < 1e-9:
+        return None
+    return max(0.0, stored + math.log2(remaining))
+
+
+def paper_vote_changed(
+    *, paper_id: int, stored: float, vote_at: dt.datetime, added: bool, now: dt.datetime
+) -> float:
+    """Update one paper's stored score for one added or removed vote (in the vote's
+    transaction, with the paper row locked); falls back to a full recompute."""
+    from .models import Paper
+
+    value = stored_after_vote(stored, vote_at=vote_at, added=added, now=now)
+    if value is None:
+        return paper_refresh_trending(paper_id=paper_id, now=now)
     Paper.objects.filter(pk=paper_id).update(trending_score=value)
     return value
 
