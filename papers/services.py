@@ -17,7 +17,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from . import arxiv, search, trending
+from . import arxiv, pagecache, search, trending
 from .models import (
     Author,
     AuthorAlias,
@@ -192,6 +192,7 @@ def paper_upvote(*, paper: Paper, user, voted: bool | None = None) -> VoteResult
             trending.paper_vote_changed(
                 paper_id=paper.pk, stored=stored, vote_at=cast_at, added=want, now=now
             )
+            transaction.on_commit(pagecache.catalogue_changed)
         count = Paper.objects.filter(pk=paper.pk).values_list("upvote_count", flat=True).get()
     paper.upvote_count = count
     return VoteResult(voted=want, changed=changed, upvote_count=count)
@@ -224,6 +225,8 @@ def paper_recount_upvotes(*, paper_ids: Iterable[int] | None = None) -> int:
             fixed += (
                 Paper.objects.filter(pk=pk).exclude(upvote_count=actual).update(upvote_count=actual)
             )
+    if fixed:
+        pagecache.catalogue_changed()
     return fixed
 
 
@@ -308,6 +311,7 @@ def papers_after_bulk_write(*, paper_ids: Collection[int]) -> None:
     follows those rows is refreshed from here: the search text and index.
     """
     search.index_papers(paper_ids)
+    transaction.on_commit(pagecache.catalogue_changed)
 
 
 def _chunks(values: Iterable, size: int = IN_LIST_SIZE) -> Iterator[list]:

@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -148,6 +149,10 @@ def refresh_all(*, now: dt.datetime | None = None, batch_size: int = 1000) -> in
         if not math.isclose(value, new, rel_tol=1e-12, abs_tol=1e-12):
             changed.append(Paper(pk=pk, trending_score=new))
     Paper.objects.bulk_update(changed, ["trending_score"], batch_size=batch_size)
+    if changed:
+        from . import pagecache
+
+        transaction.on_commit(pagecache.catalogue_changed)
     return len(changed)
 
 
