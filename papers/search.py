@@ -813,6 +813,32 @@ def rebuild_index(*, using: str = "default", batch_size: int = 5000) -> dict:
     return {"papers": len(ids), "search text refreshed": refreshed}
 
 
+class IndexDuringBulkLoad:
+    """Keep indexing rows while a bulk loader skips ordinary triggers.
+
+    On PostgreSQL, bulk loaders may set ``session_replication_role = replica`` to
+    skip foreign-key checks; that also skips the search trigger unless it is
+    marked ALWAYS for the duration. SQLite's triggers always fire: nothing to do.
+    """
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def __enter__(self):
+        if self.connection.vendor == "postgresql":
+            with self.connection.cursor() as cursor:
+                cursor.execute(
+                    "ALTER TABLE papers_paper ENABLE ALWAYS TRIGGER papers_paper_search_vector"
+                )
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.connection.vendor == "postgresql":
+            with self.connection.cursor() as cursor:
+                cursor.execute("ALTER TABLE papers_paper ENABLE TRIGGER papers_paper_search_vector")
+        return False
+
+
 def ensure_schema(using: str = "default") -> bool:
     """Reinstall the index and rebuild it if its triggers are missing; True if it did."""
     connection = connections[using]
@@ -824,6 +850,7 @@ def ensure_schema(using: str = "default") -> bool:
 
 __all__ = [
     "MAX_QUERY_LENGTH",
+    "IndexDuringBulkLoad",
     "ParsedQuery",
     "filter_matching",
     "index_papers",

@@ -17,7 +17,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from . import arxiv, search, trending
+from . import arxiv, pagecache, search, trending
 from .models import (
     Author,
     AuthorAlias,
@@ -161,9 +161,15 @@ def paper_upvote(*, paper: Paper, user, voted: bool | None = None) -> VoteResult
     now = timezone.now()
     with transaction.atomic():
         # Serialise the votes on this paper (a no-op on SQLite, where writers are serial).
-        Paper.objects.select_for_update().filter(pk=paper.pk).values_list("pk").get()
+        stored = (
+            Paper.objects.select_for_update()
+            .filter(pk=paper.pk)
+            .values_list("trending_score", flat=True)
+            .get()
+        )
         existing = Upvote.objects.filter(user=user, paper_id=paper.pk)
-        has_vote = existing.exists()
+        cast_at = existing.values_list("created_at", flat=True).first()
+        has_vote = cast_at is not None
         want = (not has_vote) if voted is None else voted
         changed = False
         if want and not has_vote:
@@ -174,7 +180,7 @@ def paper_upvote(*, paper: Paper, user, voted: bool | None = None) -> VoteResult
                 pass
             else:
                 Paper.objects.filter(pk=paper.pk).update(upvote_count=F("upvote_count") + 1)
-                changed = True
+                changed, cast_at = True, now
         elif not want and has_vote:
             deleted, _ = existing.delete()
             if deleted:
@@ -183,7 +189,10 @@ def paper_upvote(*, paper: Paper, user, voted: bool | None = None) -> VoteResult
                 )
                 changed = True
         if changed:
-            trending.paper_refresh_trending(paper_id=paper.pk, now=now)
+            trending.paper_vote_changed(
+                paper_id=paper.pk, stored=stored, vote_at=cast_at, added=want, now=now
+            )
+            transaction.on_commit(pagecache.catalogue_changed)
         count = Paper.objects.filter(pk=paper.pk).values_list("upvote_count", flat=True).get()
     paper.upvote_count = count
     return VoteResult(voted=want, changed=changed, upvote_count=count)
@@ -216,6 +225,8 @@ def paper_recount_upvotes(*, paper_ids: Iterable[int] | None = None) -> int:
             fixed += (
                 Paper.objects.filter(pk=pk).exclude(upvote_count=actual).update(upvote_count=actual)
             )
+    if fixed:
+        pagecache.catalogue_changed()
     return fixed
 
 
@@ -300,6 +311,7 @@ def papers_after_bulk_write(*, paper_ids: Collection[int]) -> None:
     follows those rows is refreshed from here: the search text and index.
     """
     search.index_papers(paper_ids)
+    transaction.on_commit(pagecache.catalogue_changed)
 
 
 def _chunks(values: Iterable, size: int = IN_LIST_SIZE) -> Iterator[list]:

@@ -5,6 +5,7 @@
   follows its authorships, its topics, and renames of its authors and topics.
   Title and abstract need nothing here: database triggers re-index them.
 * Upvote counts and trending scores follow the deletion of a member.
+* Cached pages (papers/pagecache.py) are invalidated by any change they could show.
 """
 
 import threading
@@ -16,8 +17,8 @@ from django.db.models.functions import Greatest
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from . import search, trending
-from .models import Author, Authorship, CodeLink, Paper, Topic
+from . import pagecache, search, trending
+from .models import Author, Authorship, Category, CodeLink, Paper, Repository, Topic
 
 
 @receiver([post_save, post_delete], sender=CodeLink)
@@ -42,6 +43,7 @@ def member_deleted(sender, instance, **kwargs):
             trending.paper_refresh_trending(paper_id=paper_id)
 
     transaction.on_commit(refresh)
+    transaction.on_commit(pagecache.catalogue_changed)
 
 
 def _deleting_papers(origin) -> bool:
@@ -129,3 +131,15 @@ def topic_deleting(sender, instance, using, **kwargs):
 @receiver(post_delete, sender=Topic)
 def topic_deleted(sender, instance, using, **kwargs):
     search.index_papers(getattr(instance, "_search_papers", []), using=using)
+
+
+def _catalogue_changed(sender, using=None, **kwargs):
+    if kwargs.get("action", "post_").startswith("post_"):
+        transaction.on_commit(pagecache.catalogue_changed, using=using)
+
+
+for _model in (Paper, Author, Authorship, Category, CodeLink, Repository, Topic):
+    post_save.connect(_catalogue_changed, sender=_model, dispatch_uid=f"pagecache_save_{_model}")
+    post_delete.connect(_catalogue_changed, sender=_model, dispatch_uid=f"pagecache_del_{_model}")
+for _through in (Paper.topics.through, Paper.categories.through):
+    m2m_changed.connect(_catalogue_changed, sender=_through, dispatch_uid=f"pagecache_{_through}")

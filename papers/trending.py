@@ -21,8 +21,8 @@ logarithm (large sums would overflow a float otherwise)::
 
 and 0 for a paper without upvotes in the window. Sorting by the indexed
 ``-trending_score`` is therefore sorting by today's score, without a job that
-rewrites every row as time passes. A vote recomputes its paper's value in the
-vote's transaction (:func:`paper_refresh_trending`); ``manage.py
+rewrites every row as time passes. A vote updates its paper's value in the
+vote's transaction from the stored value alone (:func:`paper_vote_changed`); ``manage.py
 refresh_trending`` recomputes all of them (after changing the half-life, or to
 drop papers whose last votes left the window).
 """
@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -88,6 +89,47 @@ def paper_refresh_trending(*, paper_id: int, now: dt.datetime | None = None) -> 
     return value
 
 
+def stored_after_vote(
+    stored: float, *, vote_at: dt.datetime, added: bool, now: dt.datetime
+) -> float | None:
+    """The stored score once one upvote cast at ``vote_at`` is added or removed.
+
+    Works from the stored value alone (the stored score is a log-sum of one term
+    per upvote, see the module docs), so a vote costs the same on a paper with
+    five votes or fifty thousand. Returns None when the result must be computed
+    from the rows instead (removing the last vote, where subtracting would only
+    leave rounding error).
+    """
+    if vote_at < window_start(now):
+        return stored  # the vote no longer counts either way
+    term = half_lives_since_epoch(vote_at)
+    if added:
+        if stored <= 0:
+            return max(0.0, term)
+        high, low = max(stored, term), min(stored, term)
+        return high + math.log2(1 + 2 ** (low - high))
+    if stored <= 0:
+        return None
+    remaining = 1 - 2 ** min(0.0, term - stored)
+    if remaining < 1e-9:
+        return None
+    return max(0.0, stored + math.log2(remaining))
+
+
+def paper_vote_changed(
+    *, paper_id: int, stored: float, vote_at: dt.datetime, added: bool, now: dt.datetime
+) -> float:
+    """Update one paper's stored score for one added or removed vote (in the vote's
+    transaction, with the paper row locked); falls back to a full recompute."""
+    from .models import Paper
+
+    value = stored_after_vote(stored, vote_at=vote_at, added=added, now=now)
+    if value is None:
+        return paper_refresh_trending(paper_id=paper_id, now=now)
+    Paper.objects.filter(pk=paper_id).update(trending_score=value)
+    return value
+
+
 def refresh_all(*, now: dt.datetime | None = None, batch_size: int = 1000) -> int:
     """Recompute every paper's stored score; returns how many rows changed."""
     from .models import Paper, Upvote
@@ -107,6 +149,10 @@ def refresh_all(*, now: dt.datetime | None = None, batch_size: int = 1000) -> in
         if not math.isclose(value, new, rel_tol=1e-12, abs_tol=1e-12):
             changed.append(Paper(pk=pk, trending_score=new))
     Paper.objects.bulk_update(changed, ["trending_score"], batch_size=batch_size)
+    if changed:
+        from . import pagecache
+
+        transaction.on_commit(pagecache.catalogue_changed)
     return len(changed)
 
 

@@ -22,3 +22,5 @@ WHITENOISE_AUTOREFRESH = True
 # Facet counts are computed afresh on every request (tests/test_search.py turns the
 # cache on where it tests it).
 SEARCH_FACET_CACHE_SECONDS = 0
+# Tests see every change at once; tests/test_pagecache.py switches the cache on.
+PAGE_CACHE_SECONDS = 0

@@ -253,8 +253,16 @@ def test_subscribe_box_on_front_page_and_topic_page(client, papers, topics):
     home = client.get("/").content.decode()
     assert "Get trending papers in your email inbox" in home
     assert 'action="/subscribe/"' in home
+    assert "csrfmiddlewaretoken" not in home  # a GET form: the page stays cacheable
     topic = client.get("/topics/vision/").content.decode()
-    assert '<input type="hidden" name="topics" value="vision">' in topic
+    assert '<input type="hidden" name="topic" value="vision">' in topic
+    # The box leads to the form with the choices filled in.
+    form = client.get("/subscribe/?email=r%40example.org&frequency=weekly&topic=vision")
+    assert form.context["form"].initial == {
+        "email": "r@example.org",
+        "topics": ["vision"],
+        "frequency": "weekly",
+    }
 
 
 # --- sending ---------------------------------------------------------------------------------

@@ -70,3 +70,22 @@ def test_rejects_bad_arguments():
     with pytest.raises(CommandError, match="--end"):
         call_command("generate_papers", papers=5, end="tomorrow")
     assert not Paper.objects.exists()
+
+
+def test_generated_papers_are_indexed_and_scored():
+    from papers import search, trending
+
+    generate(80)
+    ids = list(Paper.objects.values_list("pk", flat=True))
+    # The search text written by the generator is exactly what the index computes...
+    assert search.index_papers(ids) == 0
+    # ...and the search finds the papers through it (a title word, an author name).
+    paper = Paper.objects.order_by("pk").first()
+    word = max(paper.title.split(), key=len).strip(":,")
+    response_ids = search.filter_matching(Paper.objects.all(), search.parse_query(word))
+    assert paper in response_ids
+    author = paper.authorships.order_by("position").first().author
+    by_author = search.filter_matching(Paper.objects.all(), search.parse_query(f'"{author.name}"'))
+    assert paper in by_author
+    # Trending scores are stored for the generated votes.
+    assert trending.refresh_all() == 0

@@ -94,11 +94,12 @@ class TestStoredScores:
         paper.refresh_from_db()
         assert paper.trending_score > 0
 
-    def test_the_vote_itself_refreshes_its_paper(self, client):
+    def test_the_vote_itself_updates_its_paper(self, client):
         from .factories import make_user
 
         paper = make_paper(arxiv_id="2306.14846")
-        votes(paper, 2 * DAY)  # not refreshed yet
+        votes(paper, 2 * DAY)
+        trending.paper_refresh_trending(paper_id=paper.pk)
         client.force_login(make_user())
         client.post("/papers/2306.14846/upvote/")
         paper.refresh_from_db()
@@ -173,3 +174,43 @@ class TestExplanation:
     def test_score_is_never_negative_or_nan(self):
         assert trending.score_from_stored(0, NOW) == 0
         assert not math.isnan(trending.stored_score([NOW - 29 * DAY], NOW))
+
+
+def test_incremental_updates_match_a_full_recompute():
+    """Votes and unvotes update the stored score from itself alone; after any sequence
+    of them it equals the score computed from the rows."""
+    import random
+
+    from papers import services
+
+    from .factories import make_user
+
+    rng = random.Random(4)
+    paper = make_paper()
+    members = [make_user() for _ in range(6)]
+    for _ in range(40):
+        services.paper_upvote(paper=paper, user=rng.choice(members))
+        paper.refresh_from_db()
+        incremental = paper.trending_score
+        recomputed = trending.paper_refresh_trending(paper_id=paper.pk)
+        assert incremental == pytest.approx(recomputed, abs=1e-6)
+        Paper.objects.filter(pk=paper.pk).update(trending_score=incremental)
+
+
+@pytest.mark.parametrize("added", [True, False])
+def test_incremental_formula(added):
+    now = NOW
+    times = [now - HOUR, now - DAY, now - 3 * DAY]
+    stored = trending.stored_score(times, now)
+    if added:
+        expected = trending.stored_score([*times, now - 2 * HOUR], now)
+        result = trending.stored_after_vote(stored, vote_at=now - 2 * HOUR, added=True, now=now)
+    else:
+        expected = trending.stored_score(times[1:], now)
+        result = trending.stored_after_vote(stored, vote_at=times[0], added=False, now=now)
+    assert result == pytest.approx(expected, abs=1e-9)
+
+
+def test_removing_the_last_vote_asks_for_a_recount():
+    stored = trending.stored_score([NOW - HOUR], NOW)
+    assert trending.stored_after_vote(stored, vote_at=NOW - HOUR, added=False, now=NOW) is None

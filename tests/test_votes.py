@@ -269,12 +269,16 @@ class TestButton:
         if url != "/users/ada/":
             assert 'aria-pressed="false"' in button_html(response, other)
 
-    def test_anonymous_sees_counts_and_a_log_in_hint(self, client, paper):
+    def test_anonymous_sees_counts_and_a_log_in_link(self, client, paper):
         make_upvote(paper=paper)
-        html = button_html(client.get("/"), paper)
-        assert 'aria-pressed="false"' in html
+        body = client.get("/").content.decode()
+        match = re.search(rf'<div class="vote-form[^"]*" id="vote-{paper.pk}".*?</div>', body, re.S)
+        assert match, "no vote link for visitors"
+        html = match.group(0)
+        assert 'href="/accounts/login/?next=%2Fpapers%2F2306.14846%2F"' in html
         assert 'title="Log in to upvote"' in html
         assert '<span class="vote-count">1</span>' in html
+        assert "csrfmiddlewaretoken" not in body  # visitors' pages can be cached
 
     def test_staff_preview_of_a_hidden_paper_has_no_button(self, client):
         hidden = make_paper(arxiv_id="2401.99998", status=Paper.Status.HIDDEN)

@@ -14,7 +14,9 @@ databases through ``executemany``. Everything happens in one transaction.
 
 import datetime as dt
 import itertools
+import queue
 import random
+import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,7 +26,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max
 
-from papers import arxiv
+from papers import arxiv, search, trending
 from papers.models import (
     Author,
     Authorship,
@@ -39,6 +41,8 @@ from papers.names import ascii_slug, name_key
 
 from . import vocabulary as vocab
 
+# Bump when the generated data changes, so the benchmark regenerates its databases.
+GENERATOR_VERSION = 2
 BATCH = 10_000
 YEARS = 3
 ARXIV_NUMBER_START = 60_000  # above the numbers real demo papers use
@@ -109,6 +113,35 @@ class RowWriter:
         return lambda row: tuple(adapt_value(v) for v in row)
 
 
+def produced_in_background(items, depth: int = 2):
+    """Iterate ``items`` computed by a background thread, ``depth`` items ahead.
+
+    Generating rows is Python work; writing them makes PostgreSQL work (index
+    entries, the search trigger's text analysis). Overlapping the two uses both
+    cores of the machine.
+    """
+    done = object()
+    buffer = queue.Queue(maxsize=depth)
+    failure = []
+
+    def produce():
+        try:
+            for item in items:
+                buffer.put(item)
+        except BaseException as exc:  # handed to the consumer below
+            failure.append(exc)
+        finally:
+            buffer.put(done)
+
+    thread = threading.Thread(target=produce, name="synthetic-rows", daemon=True)
+    thread.start()
+    while (item := buffer.get()) is not done:
+        yield item
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
 def next_id(model) -> int:
     return (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
 
@@ -132,6 +165,8 @@ class Generator:
         self.category_codes = codes
         self.category_weights = list(itertools.accumulate(weights))
         self.totals = Totals()
+        self.author_names = {}
+        self.topic_names = {}
 
     # --- vocabulary -----------------------------------------------------------------
 
@@ -206,6 +241,7 @@ class Generator:
                 topic = Topic(name=name, slug=ascii_slug(name, fallback="topic"))
                 topic.save()
             ids.append(topic.pk)
+            self.topic_names[topic.pk] = topic.name
         return ids
 
     def ensure_categories(self) -> list[int]:
@@ -251,6 +287,7 @@ class Generator:
                 n += 1
             taken.add(slug)
             rows.append((first + i, name, slug, name_key(name), "", "", "", stamp, stamp))
+            self.author_names[first + i] = name
         writer = RowWriter(
             Author,
             ["id", "name", "slug", "name_key", "affiliation", "homepage", "orcid",
@@ -291,7 +328,8 @@ class Generator:
             Paper,
             ["id", "arxiv_id", "arxiv_version", "title", "abstract", "published",
              "arxiv_updated", "listed_on", "primary_category", "pdf_url", "status", "featured",
-             "upvote_count", "has_code", "created_at", "updated_at"],
+             "upvote_count", "has_code", "created_at", "updated_at", "year", "authors_text",
+             "topics_text"],
         )  # fmt: skip
         authorship_writer = RowWriter(
             Authorship, ["id", "paper", "author", "position", "affiliation"]
@@ -315,87 +353,105 @@ class Generator:
         ids["categories"] = next_id(Paper.categories.through)
         arxiv_numbers = {}
 
-        for batch_start in range(0, self.count, BATCH):
-            papers, authorships, topics, categories = [], [], [], []
-            repositories, links, upvotes = [], [], []
-            for listed_on in dates[batch_start : batch_start + BATCH]:
-                pid = ids[Paper]
-                ids[Paper] += 1
-                published = listed_on - dt.timedelta(days=rng.randint(0, 3))
-                month = published.strftime("%y%m")
-                number = arxiv_numbers.get(month, ARXIV_NUMBER_START)
-                arxiv_numbers[month] = number + 1
-                arxiv_id = f"{month}.{number:05d}"
-                version = 1 if rng.random() < 0.7 else rng.randint(2, 4)
-                updated = (
-                    min(published + dt.timedelta(days=rng.randint(5, 200)), self.end)
-                    if version > 1
-                    else None
-                )
-                name = self.model_name()
-                method, task = rng.choice(vocab.METHODS), rng.choice(vocab.TASKS)
-                created = dt.datetime.combine(listed_on, dt.time(6), tzinfo=dt.UTC)
-
-                primary = rng.choices(category_ids, cum_weights=self.category_weights)[0]
-                chosen_categories = {primary}
-                for _ in range(rng.choice((0, 1, 1, 2))):
-                    chosen_categories.add(
-                        rng.choices(category_ids, cum_weights=self.category_weights)[0]
+        def batches():
+            for batch_start in range(0, self.count, BATCH):
+                papers, authorships, topics, categories = [], [], [], []
+                repositories, links, upvotes = [], [], []
+                for listed_on in dates[batch_start : batch_start + BATCH]:
+                    pid = ids[Paper]
+                    ids[Paper] += 1
+                    published = listed_on - dt.timedelta(days=rng.randint(0, 3))
+                    month = published.strftime("%y%m")
+                    number = arxiv_numbers.get(month, ARXIV_NUMBER_START)
+                    arxiv_numbers[month] = number + 1
+                    arxiv_id = f"{month}.{number:05d}"
+                    version = 1 if rng.random() < 0.7 else rng.randint(2, 4)
+                    updated = (
+                        min(published + dt.timedelta(days=rng.randint(5, 200)), self.end)
+                        if version > 1
+                        else None
                     )
-                for category in chosen_categories:
-                    categories.append((ids["categories"], pid, category))
-                    ids["categories"] += 1
+                    name = self.model_name()
+                    method, task = rng.choice(vocab.METHODS), rng.choice(vocab.TASKS)
+                    created = dt.datetime.combine(listed_on, dt.time(6), tzinfo=dt.UTC)
 
-                for topic in set(
-                    rng.choices(topic_ids, cum_weights=self.topic_weights, k=rng.randint(1, 3))
-                ):
-                    topics.append((ids["topics"], pid, topic))
-                    ids["topics"] += 1
+                    primary = rng.choices(category_ids, cum_weights=self.category_weights)[0]
+                    chosen_categories = {primary}
+                    for _ in range(rng.choice((0, 1, 1, 2))):
+                        chosen_categories.add(
+                            rng.choices(category_ids, cum_weights=self.category_weights)[0]
+                        )
+                    for category in chosen_categories:
+                        categories.append((ids["categories"], pid, category))
+                        ids["categories"] += 1
 
-                paper_authors = []
-                for _ in range(self.authors_per_paper()):
-                    if rng.random() < 0.3:
-                        index = bisect_right(author_zipf, rng.random() * author_zipf[-1])
-                    else:
-                        index = rng.randrange(len(author_ids))
-                    author = author_ids[min(index, len(author_ids) - 1)]
-                    if author not in paper_authors:
-                        paper_authors.append(author)
-                for position, author in enumerate(paper_authors, start=1):
-                    authorships.append((ids[Authorship], pid, author, position, ""))
-                    ids[Authorship] += 1
+                    paper_topics = sorted(
+                        set(
+                            rng.choices(
+                                topic_ids, cum_weights=self.topic_weights, k=rng.randint(1, 3)
+                            )
+                        )
+                    )
+                    for topic in paper_topics:
+                        topics.append((ids["topics"], pid, topic))
+                        ids["topics"] += 1
 
-                has_code = rng.random() < 1 / 3
-                if has_code:
-                    rid = ids[Repository]
-                    ids[Repository] += 1
-                    owner = f"{ascii_slug(vocab.LAST_NAMES[rid % len(vocab.LAST_NAMES)])}-lab"
-                    repo_name = f"{ascii_slug(name)}-{rid}"
-                    stars = min(int((rng.paretovariate(1.1) - 1) * 40), 250_000)
-                    repositories.append(
-                        (rid, f"https://github.com/{owner}/{repo_name}", "github.com", owner,
-                         repo_name, stars, rng.choice(vocab.LANGUAGES),
-                         rng.choice(vocab.FRAMEWORKS), f"Official code for {name}.", created)
+                    paper_authors = []
+                    for _ in range(self.authors_per_paper()):
+                        if rng.random() < 0.3:
+                            index = bisect_right(author_zipf, rng.random() * author_zipf[-1])
+                        else:
+                            index = rng.randrange(len(author_ids))
+                        author = author_ids[min(index, len(author_ids) - 1)]
+                        if author not in paper_authors:
+                            paper_authors.append(author)
+                    for position, author in enumerate(paper_authors, start=1):
+                        authorships.append((ids[Authorship], pid, author, position, ""))
+                        ids[Authorship] += 1
+
+                    has_code = rng.random() < 1 / 3
+                    if has_code:
+                        rid = ids[Repository]
+                        ids[Repository] += 1
+                        owner = f"{ascii_slug(vocab.LAST_NAMES[rid % len(vocab.LAST_NAMES)])}-lab"
+                        repo_name = f"{ascii_slug(name)}-{rid}"
+                        stars = min(int((rng.paretovariate(1.1) - 1) * 40), 250_000)
+                        repositories.append(
+                            (rid, f"https://github.com/{owner}/{repo_name}", "github.com", owner,
+                             repo_name, stars, rng.choice(vocab.LANGUAGES),
+                             rng.choice(vocab.FRAMEWORKS), f"Official code for {name}.", created)
+                        )  # fmt: skip
+                        links.append(
+                            (ids[CodeLink], pid, rid, rng.random() < 0.8, rng.random() < 0.6,
+                             rng.random() < 0.5, created)
+                        )  # fmt: skip
+                        ids[CodeLink] += 1
+
+                    votes = min(int(rng.paretovariate(1.3)) - 1, 5_000, len(member_ids))
+                    for member in rng.sample(member_ids, votes) if votes else ():
+                        at = created + dt.timedelta(days=rng.expovariate(1 / 1.5))
+                        upvotes.append((ids[Upvote], member, pid, min(at, self.now)))
+                        ids[Upvote] += 1
+
+                    papers.append(
+                        (pid, arxiv_id, version, self.title(name, method, task),
+                         self.abstract(name, method, task), published, updated, listed_on, primary,
+                         arxiv.pdf_url(arxiv_id), Paper.Status.PUBLISHED, rng.random() < 0.001,
+                         votes, has_code, created, created, published.year,
+                         ", ".join(self.author_names[a] for a in paper_authors),
+                         ", ".join(sorted(self.topic_names[t] for t in paper_topics)))
                     )  # fmt: skip
-                    links.append(
-                        (ids[CodeLink], pid, rid, rng.random() < 0.8, rng.random() < 0.6,
-                         rng.random() < 0.5, created)
-                    )  # fmt: skip
-                    ids[CodeLink] += 1
+                yield papers, authorships, topics, categories, repositories, links, upvotes
 
-                votes = min(int(rng.paretovariate(1.3)) - 1, 5_000, len(member_ids))
-                for member in rng.sample(member_ids, votes) if votes else ():
-                    at = created + dt.timedelta(days=rng.expovariate(1 / 1.5))
-                    upvotes.append((ids[Upvote], member, pid, min(at, self.now)))
-                    ids[Upvote] += 1
-
-                papers.append(
-                    (pid, arxiv_id, version, self.title(name, method, task),
-                     self.abstract(name, method, task), published, updated, listed_on, primary,
-                     arxiv.pdf_url(arxiv_id), Paper.Status.PUBLISHED, rng.random() < 0.001,
-                     votes, has_code, created, created)
-                )  # fmt: skip
-
+        for (
+            papers,
+            authorships,
+            topics,
+            categories,
+            repositories,
+            links,
+            upvotes,
+        ) in produced_in_background(batches()):
             self.totals.papers += paper_writer.write(papers)
             self.totals.authorships += authorship_writer.write(authorships)
             self.totals.topics += topic_writer.write(topics)
@@ -482,6 +538,11 @@ class FastLoad:
 
 
 def generate(*, papers: int, seed: int = 1, end: dt.date, progress=None) -> Totals:
+    """Write the catalogue (one transaction), then refresh the stored trending scores."""
     progress = progress or (lambda message: None)
-    with transaction.atomic(), FastLoad(progress):
-        return Generator(papers=papers, seed=seed, end=end, progress=progress).run()
+    with transaction.atomic():
+        with FastLoad(progress), search.IndexDuringBulkLoad(connection):
+            totals = Generator(papers=papers, seed=seed, end=end, progress=progress).run()
+        progress("computing trending scores")
+        trending.refresh_all()
+    return totals

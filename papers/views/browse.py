@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from .. import bibtex, selectors, trending
 from ..editions import Edition, latest_edition_date
 from ..models import Author, Paper
+from ..pagecache import cache_for_visitors
 from ..pagination import paginate
 
 PER_PAGE = settings.PAPERS_PER_PAGE
@@ -45,6 +46,7 @@ def _render_edition(request, edition: Edition, *, front_page=False):
 
 
 @require_safe
+@cache_for_visitors
 def home(request):
     date = latest_edition_date(Paper.objects.published(), timezone.localdate())
     if date is None:
@@ -53,6 +55,7 @@ def home(request):
 
 
 @require_safe
+@cache_for_visitors
 def edition(request, kind, key):
     try:
         period = Edition.parse(kind, key)
@@ -85,11 +88,13 @@ def _render_paper(request, paper_filter: Q):
 
 
 @require_safe
+@cache_for_visitors
 def paper_detail(request, arxiv_id):
     return _render_paper(request, Q(arxiv_id=arxiv_id))
 
 
 @require_safe
+@cache_for_visitors
 def paper_detail_by_pk(request, pk):
     paper = get_object_or_404(selectors.visible_papers(request.user).only("arxiv_id"), pk=pk)
     if paper.arxiv_id:
@@ -98,6 +103,7 @@ def paper_detail_by_pk(request, pk):
 
 
 @require_safe
+@cache_for_visitors
 def author_list(request):
     query = request.GET.get("q", "").strip()[:100]
     page = paginate(request, selectors.authors_with_counts(query), per_page=60)
@@ -105,6 +111,7 @@ def author_list(request):
 
 
 @require_safe
+@cache_for_visitors
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     page = paginate(request, selectors.author_papers(author).with_listing_data(), per_page=PER_PAGE)
@@ -120,6 +127,7 @@ def author_detail(request, slug):
 
 
 @require_safe
+@cache_for_visitors
 def topic_list(request):
     topics = list(selectors.topics_with_counts())
     return render(request, "papers/topic_list.html", {"topic_tree": _topic_tree(topics)})
@@ -135,12 +143,14 @@ def _topic_tree(topics):
 
 
 @require_safe
+@cache_for_visitors
 def repository_list(request):
     page = paginate(request, selectors.repositories_with_counts(), per_page=50)
     return render(request, "papers/repository_list.html", {"page_obj": page})
 
 
 @require_safe
+@cache_for_visitors
 def repository_detail(request, owner, name):
     repository = selectors.repository_by_path(owner, name)
     if repository is None:

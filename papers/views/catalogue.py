@@ -9,14 +9,17 @@ from .. import search, selectors
 from ..catalogue_search import catalogue_search
 from ..filters import FILTER_NAMES
 from ..models import Topic
+from ..pagecache import cache_for_visitors
 
 
 @require_safe
+@cache_for_visitors
 def paper_list(request):
     return _render_catalogue(request, "papers/paper_list.html")
 
 
 @require_safe
+@cache_for_visitors
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
     return _render_catalogue(

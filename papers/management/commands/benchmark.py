@@ -26,6 +26,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from papers.synthetic import GENERATOR_VERSION
+
 # p95 targets (ms) at the largest size; see README "Performance".
 TARGETS_MS = {
     "front": 20,
@@ -40,7 +42,7 @@ TARGETS_MS = {
 RSS_TARGET_MB = 200
 IMPORT_TARGET_PER_S = 2000
 SEARCH_GROWTH_LIMIT = 2.0
-MARKER = "synthetic catalogue: papers={papers} seed={seed}"
+MARKER = "synthetic catalogue: papers={papers} seed={seed} generator={version}"
 
 WRK_REPORT = r"""
 done = function(summary, latency, requests)
@@ -146,7 +148,7 @@ class Orchestrator:
 
     def ensure_database(self, papers: int) -> dict:
         name = f"catalogue_bench_{papers}"
-        marker = MARKER.format(papers=papers, seed=self.options["seed"])
+        marker = MARKER.format(papers=papers, seed=self.options["seed"], version=GENERATOR_VERSION)
         with self.admin_connection() as conn:
             row = conn.execute(
                 "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
@@ -154,6 +156,7 @@ class Orchestrator:
             ).fetchone()
             if row and row[0] == marker:
                 self.say(f"[{papers:,}] reusing database {name}")
+                manage("migrate", "--noinput", "-v0", env=self.env_for(name))
                 return {"database": name, "generated_seconds": None}
             if row:
                 conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
