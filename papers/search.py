@@ -552,19 +552,23 @@ _SQLITE = _SqliteEngine()
 class TimeLimit:
     """Run queries with a time limit each; a query over the limit returns ``None``.
 
-    PostgreSQL: ``statement_timeout`` for the session while the block runs; inside a
-    transaction, a savepoint to return to when a query is cancelled. SQLite: a
-    progress handler that interrupts a statement past its deadline.
+    PostgreSQL: the queries run in a block of their own (a transaction, or a
+    savepoint inside one) with ``SET LOCAL statement_timeout``, each query in a
+    savepoint to return to when it is cancelled. The block only reads and is
+    always rolled back at the end, which also ends the time limit: no statement
+    has to reset it, and no connection (persistent, or behind a pooler) keeps it.
+    Results must be fetched inside ``run`` (lists, not lazy querysets).
+    SQLite: a progress handler that interrupts a statement past its deadline.
     """
 
     def __init__(self, using: str, milliseconds: int, *, budget_ms: int | None = None):
         """``milliseconds`` for each query; after ``budget_ms`` in all, skip the rest."""
+        self.using = using
         self.connection = connections[using]
         self.milliseconds = max(int(milliseconds), 1)
         self.budget = (budget_ms if budget_ms is not None else 2 * self.milliseconds) / 1000
         self.started = time.monotonic()
-        self.previous = None
-        self.savepoint = None
+        self.block = None
         self.deadline = 0.0
         self.timed_out: list[str] = []
 
@@ -576,27 +580,23 @@ class TimeLimit:
         self.started = time.monotonic()
         self.connection.ensure_connection()
         if self._postgres:
+            self.block = transaction.atomic(using=self.using)
+            self.block.__enter__()
             with self.connection.cursor() as cursor:
                 cursor.execute(
-                    "SELECT current_setting('statement_timeout'), "
-                    "set_config('statement_timeout', %s, false)",
-                    [f"{self.milliseconds}ms"],
+                    "SELECT set_config('statement_timeout', %s, true)", [f"{self.milliseconds}ms"]
                 )
-                self.previous = cursor.fetchone()[0]
-            if self.connection.in_atomic_block:
-                self.savepoint = self.connection.savepoint()
         elif self.connection.vendor == "sqlite":
             self.connection.connection.set_progress_handler(self._past_deadline, 1000)
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, exc_type, exc, tb):
         if self._postgres:
-            if self.savepoint:
-                self.connection.savepoint_commit(self.savepoint)
-            with self.connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('statement_timeout', %s, false)", [self.previous])
+            transaction.set_rollback(True, using=self.using)
+            self.block.__exit__(exc_type, exc, tb)
         elif self.connection.vendor == "sqlite" and self.connection.connection:
             self.connection.connection.set_progress_handler(None, 0)
+        return False
 
     def _past_deadline(self):
         return 1 if time.monotonic() > self.deadline else 0
@@ -608,13 +608,13 @@ class TimeLimit:
             return None
         self.deadline = now + self.milliseconds / 1000
         try:
+            if self._postgres:
+                with transaction.atomic(using=self.using):
+                    return function()
             return function()
         except OperationalError as error:
             logger.warning("query %s gave up after %s ms: %s", name, self.milliseconds, error)
             self.timed_out.append(name)
-            if self.savepoint:  # the transaction is aborted: go back to before the facets
-                self.connection.savepoint_rollback(self.savepoint)
-                self.savepoint = self.connection.savepoint()
             return None
 
 
