@@ -271,5 +271,7 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # long (the page falls back to most upvoted first); results can be paged this deep.
 SEARCH_FACET_TIME_LIMIT_MS = int(os.environ.get("SEARCH_FACET_TIME_LIMIT_MS", "200"))
 SEARCH_FACET_CACHE_SECONDS = int(os.environ.get("SEARCH_FACET_CACHE_SECONDS", "60"))
+# Counts precomputed by `manage.py warm_facets` (cron) are kept this long.
+SEARCH_FACET_WARM_SECONDS = int(os.environ.get("SEARCH_FACET_WARM_SECONDS", "86400"))
 SEARCH_RANK_TIME_LIMIT_MS = int(os.environ.get("SEARCH_RANK_TIME_LIMIT_MS", "300"))
 SEARCH_MAX_RESULTS_WINDOW = int(os.environ.get("SEARCH_MAX_RESULTS_WINDOW", "9000"))

@@ -7,6 +7,7 @@ serve the same results as the page.
 """
 
 import hashlib
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.http import QueryDict
 from . import search
 from .facets import FacetResult, facet_counts
 from .filters import FILTER_NAMES, SORTS, PaperFilterSet
-from .models import Paper, Topic
+from .models import Category, Paper, Topic
 
 
 @dataclass
@@ -142,9 +143,7 @@ def _facets(filterset, expanded) -> FacetResult:
     seconds = settings.SEARCH_FACET_CACHE_SECONDS
     if not seconds or filterset.approximate_names is not None:
         return facet_counts(filterset, expanded=expanded)
-    state = _canonical_params(filterset, None, expanded)
-    state.pop("sort", None)
-    key = "catalogue-facets:" + hashlib.sha256(state.urlencode().encode()).hexdigest()
+    key = _facet_cache_key(filterset, expanded)
     result = cache.get(key)
     if result is None:
         result = facet_counts(filterset, expanded=expanded)
@@ -152,6 +151,49 @@ def _facets(filterset, expanded) -> FacetResult:
         # for the same slow queries.
         cache.set(key, result, seconds)
     return result
+
+
+def _facet_cache_key(filterset, expanded) -> str:
+    state = _canonical_params(filterset, None, expanded)
+    state.pop("sort", None)
+    return "catalogue-facets:" + hashlib.sha256(state.urlencode().encode()).hexdigest()
+
+
+def warm_facet_cache(
+    *, time_limit_ms: int = 120_000, everything: bool = False
+) -> list[tuple[str, float, bool]]:
+    """Count, ahead of readers, the facets of the pages that count the most papers:
+    the whole catalogue and each topic (its topic page); with ``everything``, also
+    each category and each year on its own.
+
+    On a large catalogue these counts take longer than a reader may wait (the page
+    would say "counts unavailable"); run this from cron (``manage.py warm_facets``)
+    so they are always in the cache. Returns ``(filter, seconds, complete)`` rows.
+    """
+    published = Paper.objects.published()
+    variants = [
+        "",
+        *(
+            f"topic={slug}"
+            for slug in Topic.objects.order_by("slug").values_list("slug", flat=True)
+        ),
+    ]
+    if everything:
+        codes = Category.objects.filter(papers__isnull=False).values_list("code", flat=True)
+        years = published.exclude(year=None).values_list("year", flat=True)
+        variants += [f"category={code}" for code in sorted(set(codes))]
+        variants += [f"year={year}" for year in sorted(set(years.order_by()))]
+    report = []
+    for variant in variants:
+        filterset = PaperFilterSet(QueryDict(variant), queryset=published)
+        filterset.is_valid()
+        started = time.monotonic()
+        result = facet_counts(filterset, time_limit_ms=time_limit_ms)
+        complete = all(facet.available for facet in result.facets) and result.total is not None
+        if complete:
+            cache.set(_facet_cache_key(filterset, ()), result, settings.SEARCH_FACET_WARM_SECONDS)
+        report.append((variant or "(everything)", time.monotonic() - started, complete))
+    return report
 
 
 def _canonical_params(filterset, topic, expanded) -> QueryDict:

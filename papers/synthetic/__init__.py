@@ -545,4 +545,11 @@ def generate(*, papers: int, seed: int = 1, end: dt.date, progress=None) -> Tota
             totals = Generator(papers=papers, seed=seed, end=end, progress=progress).run()
         progress("computing trending scores")
         trending.refresh_all()
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # Fill the visibility map (index-only scans) and the planner's statistics
+        # now, as autovacuum would do some time after a real import.
+        progress("vacuuming")
+        with connection.cursor() as cursor:
+            for table in BULK_TABLES:
+                cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
     return totals
