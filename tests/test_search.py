@@ -718,3 +718,15 @@ def test_relevance_that_runs_out_of_time_falls_back_to_top(client, demo, monkeyp
         (p.upvote_count for p in papers), reverse=True
     )
     assert len(papers) == response.context["catalogue"].total
+
+
+def test_ranking_that_runs_out_of_time_falls_back_to_most_upvoted(client, demo, monkeypatch):
+    from papers import catalogue_search
+
+    monkeypatch.setattr(catalogue_search, "_load_in_time", lambda page: False)
+    response = client.get("/papers/", {"q": "graph"})
+    assert response.status_code == 200
+    assert "shown most upvoted first rather than by relevance" in text(response)
+    shown = [paper.upvote_count for paper in response.context["page_obj"]]
+    assert shown == sorted(shown, reverse=True)
+    assert response.context["catalogue"].total == len(found("graph"))
