@@ -42,6 +42,7 @@ TARGETS_MS = {
 RSS_TARGET_MB = 200
 IMPORT_TARGET_PER_S = 2000
 SEARCH_GROWTH_LIMIT = 2.0
+VOTERS = 1000  # members taking turns to vote, each well under the per-member rate limit
 MARKER = "synthetic catalogue: papers={papers} seed={seed} generator={version}"
 
 WRK_REPORT = r"""
@@ -137,6 +138,8 @@ class Orchestrator:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SERVER_TIMING": "true",
             "LOG_LEVEL": "WARNING",
+            # The shared cache as in production: Redis, a database of its own.
+            "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1"),
         }
         env.update(extra)
         return env
@@ -249,25 +252,43 @@ class SizeRun:
         self.base = f"http://127.0.0.1:{self.port}"
 
     def run(self) -> dict:
+        from django.core.cache import cache
+
+        from papers.catalogue_search import warm_facet_cache
+
         targets = discover_targets()
-        sessions = bench_sessions(50)
+        sessions = bench_sessions(VOTERS)
+        cache.clear()  # the benchmark's own Redis database: start cold
+        started = time.monotonic()
+        warm_facet_cache()  # what cron does in production (manage.py warm_facets)
+        warm_seconds = round(time.monotonic() - started, 1)
         server = self.start_server()
         try:
-            floor = self.measure("floor", targets["floor"])
-            pages = {"floor": floor}
+            visitor, member = {}, {}
+            visitor["floor"] = self.measure(targets["floor"])
+            member["floor"] = self.measure(targets["floor"], session=sessions[0])
             for name, path in targets["pages"].items():
-                pages[name] = self.measure(name, path)
+                visitor[name] = self.measure(path)
+                member[name] = self.measure(path, session=sessions[0])
             vote_path = targets.get("upvote")
             if vote_path:
-                pages["upvote"] = self.measure("upvote", vote_path, sessions=sessions)
+                member["upvote"] = self.measure(vote_path, voters=sessions)
             rss = worker_rss_mb(server.pid)
         finally:
             server.terminate()
             server.wait(timeout=30)
-        for result in pages.values():
-            if result.get("p50_ms") and floor.get("p50_ms"):
-                result["x_floor"] = round(result["p50_ms"] / floor["p50_ms"], 1)
-        return {"papers": self.papers, "targets": targets, "pages": pages, "worker_rss_mb": rss}
+        for pages in (visitor, member):
+            for result in pages.values():
+                if result.get("p50_ms") and pages["floor"].get("p50_ms"):
+                    result["x_floor"] = round(result["p50_ms"] / pages["floor"]["p50_ms"], 1)
+        return {
+            "papers": self.papers,
+            "targets": targets,
+            "visitor": visitor,
+            "member": member,
+            "worker_rss_mb": rss,
+            "warm_facets_seconds": warm_seconds,
+        }
 
     def start_server(self):
         gunicorn = Path(sys.executable).with_name("gunicorn")
@@ -287,38 +308,48 @@ class SizeRun:
         server.terminate()
         raise CommandError("gunicorn did not answer /healthz within 30 s")
 
-    def probe(self, path, *, sessions=None) -> dict:
-        request = urllib.request.Request(self.base + path)
-        if sessions:
-            session, token = sessions[0]
-            request = urllib.request.Request(
-                self.base + path,
-                data=b"",
-                method="POST",
-                headers={
-                    "Cookie": f"sessionid={session}; csrftoken={token}",
-                    "X-CSRFToken": token,
-                    "Accept": "application/json",
-                },
-            )
+    def headers(self, *, session=None, voter=None) -> dict:
+        if voter:
+            session_key, token = voter
+            return {
+                "Cookie": f"sessionid={session_key}; csrftoken={token}",
+                "X-CSRFToken": token,
+                "Accept": "application/json",
+            }
+        if session:
+            return {"Cookie": f"sessionid={session[0]}"}
+        return {}
+
+    def probe(self, path, *, session=None, voter=None) -> dict:
+        post = voter is not None
+        request = urllib.request.Request(
+            self.base + path,
+            data=b"" if post else None,
+            method="POST" if post else "GET",
+            headers=self.headers(session=session, voter=voter),
+        )
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:
+            with urllib.request.urlopen(request, timeout=60) as response:
                 return {"status": response.status, "queries": response.headers.get("X-DB-Queries")}
         except urllib.error.HTTPError as error:
             return {"status": error.code, "queries": error.headers.get("X-DB-Queries")}
 
-    def measure(self, name, path, *, sessions=None) -> dict:
-        # The first request of a worker also opens its database connection;
-        # count the queries of a warm request.
+    def measure(self, path, *, session=None, voters=None) -> dict:
+        """Latency of ``path`` as a visitor, a logged-in member (``session``: no page
+        cache) or as many members voting (``voters``)."""
+        # The first request of a worker also opens its database connection (and a
+        # visitor's first request fills the page cache); count a warm request.
         for _ in range(self.options["workers"] + 1):
-            probe = self.probe(path, sessions=sessions)
+            probe = self.probe(path, session=session, voter=voters[0] if voters else None)
         result = {"path": path, "status": probe["status"], "queries": probe["queries"]}
         if probe["status"] >= 400:
             return result
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-            if sessions:
-                lua_sessions = ", ".join(f'{{"{s}", "{t}"}}' for s, t in sessions)
+            if voters:
+                lua_sessions = ", ".join(f'{{"{s}", "{t}"}}' for s, t in voters)
                 script.write(WRK_POST.replace("{SESSIONS}", "{" + lua_sessions + "}"))
+            elif session:
+                script.write(f'wrk.headers["Cookie"] = "sessionid={session[0]}"\n')
             script.write(WRK_REPORT)
         try:
             run_wrk(
@@ -449,22 +480,25 @@ def machine_description() -> str:
 
 
 def verdicts(results: dict) -> list[dict]:
+    """Each target judged on the member's figures (every page rendered, no page cache);
+    the visitor's figure (page cache) is given beside it."""
     sizes = sorted(results["sizes"], key=int)
     largest = results["sizes"][sizes[-1]]
     out = []
     for name, limit in TARGETS_MS.items():
-        page = largest["pages"].get(name, {})
-        value = page.get("p95_ms")
+        member = largest["member"].get(name, {}).get("p95_ms")
+        visitor = largest["visitor"].get(name, {}).get("p95_ms")
         out.append(
             {
                 "target": f"{name} p95 < {limit} ms at {int(sizes[-1]):,}",
-                "value": value,
-                "met": value is not None and value < limit,
+                "value": member,
+                "visitor": visitor,
+                "met": member is not None and member < limit,
             }
         )
     if len(sizes) > 1:
-        small = results["sizes"][sizes[0]]["pages"].get("search", {}).get("p95_ms")
-        big = largest["pages"].get("search", {}).get("p95_ms")
+        small = results["sizes"][sizes[0]]["member"].get("search", {}).get("p95_ms")
+        big = largest["member"].get("search", {}).get("p95_ms")
         growth = round(big / small, 2) if small and big else None
         out.append(
             {
@@ -474,11 +508,18 @@ def verdicts(results: dict) -> list[dict]:
                 "met": growth is not None and growth <= SEARCH_GROWTH_LIMIT,
             }
         )
-        constant = all(
-            len({results["sizes"][s]["pages"].get(name, {}).get("queries") for s in sizes}) == 1
-            for name in largest["pages"]
+        changing = [
+            name
+            for name in largest["member"]
+            if len({results["sizes"][s]["member"].get(name, {}).get("queries") for s in sizes}) > 1
+        ]
+        out.append(
+            {
+                "target": "query counts independent of N",
+                "value": ", ".join(changing) or "all constant",
+                "met": not changing,
+            }
         )
-        out.append({"target": "query counts independent of N", "value": constant, "met": constant})
     rss = largest.get("worker_rss_mb")
     out.append(
         {
@@ -499,27 +540,40 @@ def verdicts(results: dict) -> list[dict]:
     return out
 
 
+def _cells(page: dict) -> str:
+    if "p50_ms" not in page:
+        return f"HTTP {page.get('status', '–')} | – | – | – | – |"
+    return (
+        f"{page['p50_ms']} | {page['p95_ms']} | {page['p99_ms']} | {page['rps']} "
+        f"| {page.get('x_floor', '–')} |"
+    )
+
+
 def render_size_table(papers: int, size: dict) -> str:
+    generated = size.get("generated_seconds")
     lines = [
-        f"\n### {papers:,} papers"
-        + (
-            f" (generated in {size['generated_seconds']} s)"
-            if size.get("generated_seconds")
-            else ""
-        ),
+        f"\n### {papers:,} papers" + (f" (generated in {generated} s)" if generated else ""),
         "",
-        "| page | p50 ms | p95 ms | p99 ms | req/s | × floor | queries | errors |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "Visitor: not logged in, pages from the page cache. Member: logged in, every page "
+        "rendered (no page cache). Latencies in ms.",
+        "",
+        "| page | visitor p50 | p95 | p99 | req/s | × floor | member p50 | p95 | p99 | req/s "
+        "| × floor | queries | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| ---: |",
     ]
-    for name, page in size["pages"].items():
-        if "p50_ms" not in page:
-            lines.append(f"| {name} | – | – | – | – | – | – | HTTP {page['status']} |")
-            continue
+    for name in dict.fromkeys([*size["visitor"], *size["member"]]):
+        visitor = size["visitor"].get(name, {"status": "n/a"})
+        member = size["member"].get(name, {})
+        errors = visitor.get("errors", 0) + member.get("errors", 0)
         lines.append(
-            f"| {name} | {page['p50_ms']} | {page['p95_ms']} | {page['p99_ms']} | {page['rps']} "
-            f"| {page.get('x_floor', '–')} | {page['queries']} | {page['errors']} |"
+            f"| {name} | {_cells(visitor)} {_cells(member)} {member.get('queries', '–')} "
+            f"| {errors} |"
         )
-    lines.append(f"\nLargest gunicorn worker RSS: {size.get('worker_rss_mb')} MB")
+    lines.append(
+        f"\nLargest gunicorn worker RSS: {size.get('worker_rss_mb')} MB. "
+        f"warm_facets took {size.get('warm_facets_seconds')} s."
+    )
     return "\n".join(lines)
 
 
@@ -539,9 +593,10 @@ def render_markdown(results: dict) -> str:
             f"\nimport_arxiv: {imported['entries']:,} entries in {imported['seconds']} s "
             f"({imported['entries_per_second']:,} entries/s)"
         )
-    parts += ["", "| target | value | met |", "| --- | --- | --- |"]
+    parts += ["", "| target | member | visitor | met |", "| --- | --- | --- | --- |"]
     for verdict in results["verdicts"]:
         parts.append(
-            f"| {verdict['target']} | {verdict['value']} | {'yes' if verdict['met'] else 'NO'} |"
+            f"| {verdict['target']} | {verdict['value']} | {verdict.get('visitor', '')} "
+            f"| {'yes' if verdict['met'] else 'NO'} |"
         )
     return "\n".join(parts) + "\n"
