@@ -793,10 +793,10 @@ def index_papers(paper_ids: Iterable[int], *, using: str | None = None) -> int:
                 paper.authors_text, paper.topics_text, paper.year = fresh
                 changed.append(paper)
         if changed:
+            from .services import objects_update  # (services imports this module)
+
             with transaction.atomic(using=using):
-                Paper.objects.using(using).bulk_update(
-                    changed, ["authors_text", "topics_text", "year"]
-                )
+                objects_update(Paper, changed, ["authors_text", "topics_text", "year"], using=using)
         changed_total += len(changed)
     return changed_total
 

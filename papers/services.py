@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, router, transaction
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -510,6 +510,12 @@ def papers_import(*, records: Sequence[PaperRecord], listed_on: dt.date) -> list
 
     now = timezone.now()
     created = [plan for plan in plans if plan.created]
+    # New rows carry their search text from the start, so the search index is
+    # written once (``index_papers`` below then finds nothing to change).
+    author_names = {author.pk: author.name for author in authors.values()}
+    for plan in created:
+        plan.paper.authors_text = ", ".join(author_names[pk] for pk, _ in plan.authors or ())
+        plan.paper.year = plan.paper.derive_year()
     objects_insert(Paper, [plan.paper for plan in created])
     updated = [plan.paper for plan in plans if plan.fields]
     for paper in updated:
@@ -747,8 +753,8 @@ def objects_insert(model, objs: list) -> None:
         obj._state.db = connection.alias
 
 
-def objects_update(model, objs: list, fields: list[str]) -> None:
-    """``bulk_update`` of ``fields`` on ``objs``.
+def objects_update(model, objs: list, fields: list[str], *, using: str | None = None) -> None:
+    """``bulk_update`` of ``fields`` on ``objs`` (in the database ``using``).
 
     On PostgreSQL the new values go by ``COPY`` into a temporary table and are
     applied by one ``UPDATE ... FROM``: Django's ``bulk_update`` builds a
@@ -756,8 +762,9 @@ def objects_update(model, objs: list, fields: list[str]) -> None:
     """
     if not objs:
         return
+    connection = connections[using or router.db_for_write(model)]
     if connection.vendor != "postgresql":
-        model.objects.bulk_update(objs, fields)
+        model.objects.using(connection.alias).bulk_update(objs, fields)
         return
     opts = model._meta
     quote = connection.ops.quote_name

@@ -76,8 +76,14 @@ end
 
 def manage(*args, env, capture=False):
     command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *args]
+    # Only stdout is captured: progress and errors on stderr reach the terminal.
     return subprocess.run(
-        command, env=env, check=True, text=True, capture_output=capture, cwd=settings.BASE_DIR
+        command,
+        env=env,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+        cwd=settings.BASE_DIR,
     )
 
 
@@ -256,12 +262,18 @@ class SizeRun:
 
         from papers.catalogue_search import warm_facet_cache
 
+        def say(message):
+            print(f"[{self.papers:,}] {message}", file=sys.stderr, flush=True)
+
+        say("choosing pages, logging in voters")
         targets = discover_targets()
         sessions = bench_sessions(VOTERS)
         cache.clear()  # the benchmark's own Redis database: start cold
+        say("warming the facet cache (as cron does: manage.py warm_facets)")
         started = time.monotonic()
-        warm_facet_cache()  # what cron does in production (manage.py warm_facets)
+        warm_facet_cache()
         warm_seconds = round(time.monotonic() - started, 1)
+        say(f"warm_facets took {warm_seconds} s; starting gunicorn")
         server = self.start_server()
         try:
             visitor, member = {}, {}
@@ -337,6 +349,8 @@ class SizeRun:
     def measure(self, path, *, session=None, voters=None) -> dict:
         """Latency of ``path`` as a visitor, a logged-in member (``session``: no page
         cache) or as many members voting (``voters``)."""
+        who = "voters" if voters else "member" if session else "visitor"
+        print(f"[{self.papers:,}] {who:8} {path}", file=sys.stderr, flush=True)
         # The first request of a worker also opens its database connection (and a
         # visitor's first request fills the page cache); count a warm request.
         for _ in range(self.options["workers"] + 1):
