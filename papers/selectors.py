@@ -46,10 +46,72 @@ def paper_detail(paper_filter: Q, *, user) -> Paper:
 
 
 def authors_with_counts(query: str = ""):
+    """Authors with ``paper_count``, most papers first: a queryset when ``query``
+    narrows them by name, else an ``AuthorDirectory`` (the whole catalogue's
+    ranking would be counted on every request otherwise)."""
+    if not query:
+        return AuthorDirectory()
     authors = Author.objects.annotate(paper_count=Count("papers", filter=PUBLISHED))
-    if query:
-        authors = authors.filter(name__icontains=query)
-    return authors.filter(paper_count__gt=0).order_by("-paper_count", "name")
+    return authors.filter(name__icontains=query, paper_count__gt=0).order_by("-paper_count", "name")
+
+
+class AuthorDirectory:
+    """Every author, most papers first, for a paginator.
+
+    Ranking all authors means counting every authorship: seconds on a large
+    catalogue. The ranking (the ids of the ``RANKING_SIZE`` most prolific
+    authors) is counted under a time limit and kept in the cache like the facet
+    counts (``warm_facets`` refreshes it from cron); each page then counts the
+    papers of its own authors only. If the ranking cannot be had in time, the
+    directory is alphabetical (``ranked`` is false) and says so.
+    """
+
+    RANKING_SIZE = 6000
+    CACHE_KEY = "authors:ranking"
+
+    def __init__(self):
+        self.ids = self.ranking()
+        self.ranked = self.ids is not None
+
+    @classmethod
+    def ranking(cls, *, time_limit_ms=None, refresh=False, timeout=None) -> list[int] | None:
+        from django.conf import settings
+        from django.core.cache import cache
+        from django.db import router
+
+        from .search import TimeLimit
+
+        ids = None if refresh else cache.get(cls.CACHE_KEY)
+        if ids is not None:
+            return ids
+        ranked = (
+            Author.objects.annotate(paper_count=Count("papers", filter=PUBLISHED))
+            .filter(paper_count__gt=0)
+            .order_by("-paper_count", "name")
+            .values_list("pk", flat=True)[: cls.RANKING_SIZE]
+        )
+        limit_ms = time_limit_ms or settings.SEARCH_FACET_TIME_LIMIT_MS
+        with TimeLimit(router.db_for_read(Author), limit_ms, budget_ms=limit_ms) as limit:
+            ids = limit.run("author ranking", lambda: list(ranked))
+        if ids is not None:
+            seconds = settings.SEARCH_FACET_CACHE_SECONDS if timeout is None else timeout
+            cache.set(cls.CACHE_KEY, ids, seconds)
+        return ids
+
+    def __len__(self):
+        if self.ranked:
+            return len(self.ids)
+        return Author.objects.count()
+
+    count = __len__
+
+    def __getitem__(self, window: slice):
+        counted = Author.objects.annotate(paper_count=Count("papers", filter=PUBLISHED))
+        if not self.ranked:
+            return list(counted.order_by("name", "pk")[window])
+        ids = self.ids[window]
+        by_id = counted.in_bulk(ids)
+        return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def author_papers(author: Author):

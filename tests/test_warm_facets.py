@@ -48,3 +48,39 @@ def test_all_adds_categories_and_years(demo):
     call_command("warm_facets", "--all", stdout=out)
     assert "category=cs.LG" in out.getvalue()
     assert "year=2024" in out.getvalue()
+
+
+def test_author_directory_ranking_is_warmed_and_pages_count_only_their_authors(client, demo):
+    from django.core.cache import cache
+
+    cold = client.get("/authors/")
+    cold_names = [a.name for a in cold.context["page_obj"]]
+    counts = [a.paper_count for a in cold.context["page_obj"]]
+    assert counts == sorted(counts, reverse=True) and counts[0] > 1
+    cache.clear()
+    out = io.StringIO()
+    call_command("warm_facets", stdout=out)
+    assert "(author ranking)" in out.getvalue()
+    with CaptureQueriesContext(connection) as queries:
+        warm = client.get("/authors/")
+    assert [a.name for a in warm.context["page_obj"]] == cold_names
+    assert "most papers first" in warm.content.decode()
+    # With the ranking cached, counting is limited to the page's own authors.
+    counting = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counting and all(" IN (" in sql for sql in counting), counting
+
+
+def test_author_directory_is_alphabetical_when_the_ranking_times_out(client, demo, monkeypatch):
+    from django.core.cache import cache
+
+    from papers.search import TimeLimit
+
+    cache.clear()
+    # The database gives up on the ranking query (as it would past the time limit).
+    monkeypatch.setattr(TimeLimit, "run", lambda self, name, function: None)
+    response = client.get("/authors/")
+    assert response.status_code == 200
+    names = [a.name for a in response.context["page_obj"]]
+    assert names == sorted(names)
+    assert "alphabetical order" in response.content.decode()
+    assert client.get("/authors/?page=2").status_code == 200

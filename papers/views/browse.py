@@ -106,8 +106,12 @@ def paper_detail_by_pk(request, pk):
 @cache_for_visitors
 def author_list(request):
     query = request.GET.get("q", "").strip()[:100]
-    page = paginate(request, selectors.authors_with_counts(query), per_page=60)
-    return render(request, "papers/author_list.html", {"page_obj": page, "query": query})
+    authors = selectors.authors_with_counts(query)
+    page = paginate(request, authors, per_page=60)
+    ranked = getattr(authors, "ranked", True)
+    return render(
+        request, "papers/author_list.html", {"page_obj": page, "query": query, "ranked": ranked}
+    )
 
 
 @require_safe
