@@ -105,6 +105,7 @@ class Author(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["name", "id"], name="author_name_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["orcid"], condition=~Q(orcid=""), name="author_orcid_unique"

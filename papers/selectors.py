@@ -1,9 +1,13 @@
 """Page reads: what each page needs, planned in a constant number of queries."""
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import router
 from django.db.models import Case, Count, F, Prefetch, Q, When
 
 from .editions import Edition
 from .models import Author, Authorship, CodeLink, Paper, Repository, Topic, Upvote
+from .search import TimeLimit
 
 PUBLISHED = Q(papers__status=Paper.Status.PUBLISHED)
 
@@ -47,70 +51,78 @@ def paper_detail(paper_filter: Q, *, user) -> Paper:
 
 def authors_with_counts(query: str = ""):
     """Authors with ``paper_count``, most papers first: a queryset when ``query``
-    narrows them by name, else an ``AuthorDirectory`` (the whole catalogue's
-    ranking would be counted on every request otherwise)."""
-    if not query:
-        return AuthorDirectory()
-    authors = Author.objects.annotate(paper_count=Count("papers", filter=PUBLISHED))
-    return authors.filter(name__icontains=query, paper_count__gt=0).order_by("-paper_count", "name")
+    narrows them by name, else the directory of every author (``CountedList``)."""
+    counted = Author.objects.annotate(paper_count=Count("papers", filter=PUBLISHED))
+    if query:
+        return counted.filter(name__icontains=query, paper_count__gt=0).order_by(
+            "-paper_count", "name"
+        )
+    ranking = author_ranking()
+    return CountedList(
+        counted,
+        ids=ranking,
+        ordered=Author.objects.order_by("name", "pk"),
+        ranked=ranking is not None,
+    )
 
 
-class AuthorDirectory:
-    """Every author, most papers first, for a paginator.
+AUTHOR_RANKING_SIZE = 6000  # the directory's first 100 pages
+AUTHOR_RANKING_KEY = "authors:ranking"
 
-    Ranking all authors means counting every authorship: seconds on a large
-    catalogue. The ranking (the ids of the ``RANKING_SIZE`` most prolific
-    authors) is counted under a time limit and kept in the cache like the facet
-    counts (``warm_facets`` refreshes it from cron); each page then counts the
-    papers of its own authors only. If the ranking cannot be had in time, the
-    directory is alphabetical (``ranked`` is false) and says so.
+
+def author_ranking(*, time_limit_ms=None, refresh=False, timeout=None) -> list[int] | None:
+    """Ids of the most prolific authors, most papers first, from the cache.
+
+    Ranking every author counts every authorship: seconds on a large catalogue.
+    It is counted under a time limit (``None`` when past it) and cached like
+    the facet counts; ``manage.py warm_facets`` refreshes it from cron.
+    """
+    if not refresh:
+        ids = cache.get(AUTHOR_RANKING_KEY)
+        if ids is not None or cache.get(AUTHOR_RANKING_KEY + ":late"):
+            return ids  # (recently past the time limit: not tried again for a while)
+    ranked = (
+        Author.objects.annotate(paper_count=Count("papers", filter=PUBLISHED))
+        .filter(paper_count__gt=0)
+        .order_by("-paper_count", "name")
+        .values_list("pk", flat=True)[:AUTHOR_RANKING_SIZE]
+    )
+    limit_ms = time_limit_ms or settings.SEARCH_FACET_TIME_LIMIT_MS
+    with TimeLimit(router.db_for_read(Author), limit_ms, budget_ms=limit_ms) as limit:
+        ids = limit.run("author ranking", lambda: list(ranked))
+    seconds = settings.SEARCH_FACET_CACHE_SECONDS if timeout is None else timeout
+    if ids is not None:
+        cache.set(AUTHOR_RANKING_KEY, ids, seconds)
+    else:
+        cache.set(AUTHOR_RANKING_KEY + ":late", True, seconds)
+    return ids
+
+
+class CountedList:
+    """A list for a paginator whose ``paper_count`` is counted one page at a time.
+
+    The order comes from ``ids`` (a ranking computed ahead) or else from
+    ``ordered``, a queryset an index can walk; ``counted`` (annotated with
+    ``paper_count``) is then asked for the page's rows only. Counting the whole
+    table to sort by the count, on every request, is what this avoids.
     """
 
-    RANKING_SIZE = 6000
-    CACHE_KEY = "authors:ranking"
+    def __init__(self, counted, *, ordered, ids=None, ranked=True):
+        # (not ``self.ordered``: Paginator reads that name to warn about unordered lists)
+        self.counted, self.walk, self.ids, self.ranked = counted, ordered, ids, ranked
 
-    def __init__(self):
-        self.ids = self.ranking()
-        self.ranked = self.ids is not None
-
-    @classmethod
-    def ranking(cls, *, time_limit_ms=None, refresh=False, timeout=None) -> list[int] | None:
-        from django.conf import settings
-        from django.core.cache import cache
-        from django.db import router
-
-        from .search import TimeLimit
-
-        ids = None if refresh else cache.get(cls.CACHE_KEY)
-        if ids is not None:
-            return ids
-        ranked = (
-            Author.objects.annotate(paper_count=Count("papers", filter=PUBLISHED))
-            .filter(paper_count__gt=0)
-            .order_by("-paper_count", "name")
-            .values_list("pk", flat=True)[: cls.RANKING_SIZE]
-        )
-        limit_ms = time_limit_ms or settings.SEARCH_FACET_TIME_LIMIT_MS
-        with TimeLimit(router.db_for_read(Author), limit_ms, budget_ms=limit_ms) as limit:
-            ids = limit.run("author ranking", lambda: list(ranked))
-        if ids is not None:
-            seconds = settings.SEARCH_FACET_CACHE_SECONDS if timeout is None else timeout
-            cache.set(cls.CACHE_KEY, ids, seconds)
-        return ids
+    def count(self):
+        return len(self.ids) if self.ids is not None else self.walk.count()
 
     def __len__(self):
-        if self.ranked:
-            return len(self.ids)
-        return Author.objects.count()
-
-    count = __len__
+        return self.count()
 
     def __getitem__(self, window: slice):
-        counted = Author.objects.annotate(paper_count=Count("papers", filter=PUBLISHED))
-        if not self.ranked:
-            return list(counted.order_by("name", "pk")[window])
-        ids = self.ids[window]
-        by_id = counted.in_bulk(ids)
+        if self.ids is not None:
+            ids = self.ids[window]
+        else:
+            ids = list(self.walk.values_list("pk", flat=True)[window])
+        by_id = self.counted.in_bulk(ids)
         return [by_id[pk] for pk in ids if pk in by_id]
 
 
@@ -125,13 +137,29 @@ def topics_with_counts():
     )
 
 
+TOPIC_DIRECTORY_KEY = "topics:directory"
+
+
+def topic_directory(*, refresh=False, timeout=None) -> list[Topic]:
+    """Every topic with its paper count, from the cache (counting every topic's
+    papers takes seconds on a large catalogue; ``warm_facets`` refreshes it)."""
+    topics = None if refresh else cache.get(TOPIC_DIRECTORY_KEY)
+    if topics is None:
+        topics = list(topics_with_counts())
+        seconds = settings.SEARCH_FACET_CACHE_SECONDS if timeout is None else timeout
+        cache.set(TOPIC_DIRECTORY_KEY, topics, seconds)
+    return topics
+
+
 def topic_papers(topic: Topic):
     return Paper.objects.published().filter(topics=topic).sorted_by("top")
 
 
 def repositories_with_counts():
-    return Repository.objects.annotate(paper_count=Count("papers", filter=PUBLISHED)).order_by(
-        F("stars").desc(nulls_last=True), "owner", "name"
+    """Repositories, most starred first (``repository_stars_idx``), with ``paper_count``."""
+    return CountedList(
+        Repository.objects.annotate(paper_count=Count("papers", filter=PUBLISHED)),
+        ordered=Repository.objects.order_by(F("stars").desc(nulls_last=True), "pk"),
     )
 
 

@@ -84,3 +84,27 @@ def test_author_directory_is_alphabetical_when_the_ranking_times_out(client, dem
     assert names == sorted(names)
     assert "alphabetical order" in response.content.decode()
     assert client.get("/authors/?page=2").status_code == 200
+
+
+def test_topic_directory_is_cached_and_warmed(client, demo):
+    from django.core.cache import cache
+
+    cache.clear()
+    call_command("warm_facets", stdout=io.StringIO())
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/topics/")
+    assert response.status_code == 200
+    assert not [q for q in queries.captured_queries if "papers_topic" in q["sql"]]
+    assert "World Models" in response.content.decode()
+
+
+def test_repository_list_counts_only_its_page(client, demo):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/repos/")
+    assert response.status_code == 200
+    repos = list(response.context["page_obj"])
+    stars = [r.stars for r in repos if r.stars is not None]
+    assert repos and stars == sorted(stars, reverse=True)
+    assert all(r.paper_count >= 1 for r in repos[:3])
+    counting = [q["sql"] for q in queries.captured_queries if "papers_codelink" in q["sql"]]
+    assert counting and all(" IN (" in sql for sql in counting), counting

@@ -130,7 +130,7 @@ def paper_detail_by_pk(request, pk):
 
 @api_view()
 def topic_list(request):
-    topics = sorted(selectors.topics_with_counts(), key=lambda t: t.name.lower())
+    topics = sorted(selectors.topic_directory(), key=lambda t: t.name.lower())
     return {"count": len(topics), "results": [api.topic_item(request, t) for t in topics]}
 
 

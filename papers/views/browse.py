@@ -133,7 +133,7 @@ def author_detail(request, slug):
 @require_safe
 @cache_for_visitors
 def topic_list(request):
-    topics = list(selectors.topics_with_counts())
+    topics = selectors.topic_directory()
     return render(request, "papers/topic_list.html", {"topic_tree": _topic_tree(topics)})
 
 
