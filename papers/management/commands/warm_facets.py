@@ -3,8 +3,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from papers.catalogue_search import warm_facet_cache
 from papers import selectors
+from papers.catalogue_search import warm_facet_cache
 
 
 class Command(BaseCommand):
