@@ -7,7 +7,7 @@ Screenshots of the key pages at a laptop size and a phone size are saved in
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, MATH_PAPER
+from tests.browser.conftest import ARTIFACTS
 
 LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
