@@ -4,10 +4,12 @@ Screenshots of the key pages at a laptop size and a phone size are saved in
 ``test-artifacts/screenshots/`` (git ignores it) for people to look at.
 """
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, MATH_PAPER
 
 LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -44,3 +46,90 @@ def test_screenshots_of_the_key_pages_and_nothing_wider_than_the_window(
             too_wide[path] = overflow
     assert too_wide == {}, "pages wider than the window (px too wide)"
     assert errors == []
+
+
+def test_math_in_titles_and_abstracts_is_rendered_by_katex(page, catalogue):
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    page.goto(f"/papers/{MATH_PAPER['arxiv_id']}/")
+    title = page.get_by_role("heading", level=1)
+    abstract = page.locator(".abstract")
+    expect(title.locator(".katex").first).to_be_visible()
+    expect(abstract.locator(".katex")).to_have_count(6)  # every $...$ of the abstract
+    # KaTeX keeps the source for assistive technology and copying (MathML annotation).
+    sources = abstract.locator("annotation[encoding='application/x-tex']").all_text_contents()
+    assert sources[:2] == ["\\alpha", "D_\\alpha(P \\| Q)"]
+    assert "$" not in abstract.inner_text()
+    page.goto("/")
+    card = page.locator(".paper-card", has_text="Ada Statistician")
+    expect(card.locator(".paper-title .katex")).to_have_count(2)
+    expect(card.locator(".paper-abstract .katex").first).to_be_visible()
+    assert errors == []
+
+
+def test_without_javascript_the_latex_source_stays_readable(nojs_page, catalogue):
+    nojs_page.goto(f"/papers/{MATH_PAPER['arxiv_id']}/")
+    expect(nojs_page.get_by_role("heading", level=1)).to_have_text(MATH_PAPER["title"])
+    abstract = nojs_page.locator(".abstract")
+    expect(abstract.locator(".katex")).to_have_count(0)
+    # One paragraph: arXiv's line breaks are joined, the URL is a link.
+    expect(abstract.locator("p")).to_have_count(1)
+    expect(abstract).to_contain_text("between two densities on $\\mathbb{R}^d$ from $n$ samples")
+    expect(abstract.get_by_role("link", name="https://example.org/alpha")).to_be_visible()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_on_a_phone_the_filters_fold_and_nothing_scrolls_sideways(
+    new_context, catalogue, javascript
+):
+    page = new_context(viewport=PHONE, java_script_enabled=javascript).new_page()
+    page.goto("/papers/?q=learning&category=cs.LG")
+    toggle = page.locator(".facets summary")
+    expect(toggle).to_be_visible()
+    expect(toggle).to_have_text("Filters (1 chosen)")
+    topic_facet = page.get_by_role("heading", name="Topic", exact=True)
+    expect(topic_facet).to_be_hidden()
+    expect(page.locator(".paper-card").first).to_be_in_viewport()  # results on the first screen
+    assert horizontal_overflow(page) == 0
+    toggle.click()
+    expect(topic_facet).to_be_visible()
+    page.locator(".facets").get_by_role("link", name="Large Language Models").first.click()
+    expect(page).to_have_url(re.compile(r"topic=large-language-models"))
+    expect(page.locator(".facets summary")).to_have_text("Filters (2 chosen)")
+    assert horizontal_overflow(page) == 0
+
+
+def test_on_a_laptop_the_filters_are_always_open(page, catalogue):
+    page.set_viewport_size(LAPTOP)
+    page.goto("/papers/?q=learning")
+    expect(page.locator(".facets summary")).to_be_hidden()
+    expect(page.get_by_role("heading", name="Topic", exact=True)).to_be_visible()
+    expect(page.get_by_role("searchbox", name="Search the catalogue")).to_be_visible()
+
+
+def luminance(page, selector, prop):
+    """The relative luminance (0 black, 1 white) of a computed colour."""
+    return page.evaluate(
+        """([selector, prop]) => {
+            const rgb = getComputedStyle(document.querySelector(selector))[prop]
+                .match(/[\\d.]+/g).slice(0, 3).map(Number);
+            const [r, g, b] = rgb.map(c => {
+                c /= 255;
+                return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+            });
+            return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        }""",
+        [selector, prop],
+    )
+
+
+def test_the_dark_theme_follows_the_system_setting(new_context, catalogue):
+    light = new_context(color_scheme="light").new_page()
+    dark = new_context(color_scheme="dark").new_page()
+    for page in (light, dark):
+        page.goto("/")
+    assert luminance(light, "body", "backgroundColor") > 0.8
+    assert luminance(light, "body", "color") < 0.05
+    assert luminance(dark, "body", "backgroundColor") < 0.05
+    assert luminance(dark, "body", "color") > 0.7
+    assert luminance(dark, ".paper-card", "backgroundColor") < 0.05
