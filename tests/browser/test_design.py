@@ -55,6 +55,8 @@ def test_math_in_titles_and_abstracts_is_rendered_by_katex(page, catalogue):
     title = page.get_by_role("heading", level=1)
     abstract = page.locator(".abstract")
     expect(title.locator(".katex").first).to_be_visible()
+    # A formula and the word it touches wrap as one ("α-Divergence", never "α" then "-Divergence").
+    expect(title.locator(".tex-nowrap").first).to_contain_text("-Divergence")
     expect(abstract.locator(".katex")).to_have_count(6)  # every $...$ of the abstract
     # KaTeX keeps the source for assistive technology and copying (MathML annotation).
     sources = abstract.locator("annotation[encoding='application/x-tex']").all_text_contents()
