@@ -53,9 +53,7 @@ def arxiv_text(value) -> str:
     if not value:
         return ""
     paragraphs = PARAGRAPH_BREAK.split(str(value).strip())
-    return "\n\n".join(
-        _outside_math(SPACES.sub(" ", paragraph), _tidy) for paragraph in paragraphs
-    )
+    return "\n\n".join(_outside_math(SPACES.sub(" ", paragraph), _tidy) for paragraph in paragraphs)
 
 
 @register.filter
