@@ -135,3 +135,41 @@ def test_the_dark_theme_follows_the_system_setting(new_context, catalogue):
     assert luminance(dark, "body", "backgroundColor") < 0.05
     assert luminance(dark, "body", "color") > 0.7
     assert luminance(dark, ".paper-card", "backgroundColor") < 0.05
+
+
+def test_the_other_pages_fit_a_phone_too(new_context, catalogue, member, live_url):
+    from django.conf import settings
+    from django.test import Client
+
+    from papers.models import Repository
+
+    client = Client()
+    client.force_login(member)
+    page = new_context(viewport=PHONE).new_page()
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_url,
+            }
+        ]
+    )
+    paths = [
+        "/topics/",
+        "/authors/",
+        "/repos/",
+        Repository.objects.order_by("pk").first().get_absolute_url(),
+        "/papers/month/2026-11/",
+        "/papers/?q=zzzz-nothing-matches",
+        "/no-such-page/",
+        "/accounts/password/reset/",
+        "/users/ada/",
+        "/submit/",
+    ]
+    too_wide = {}
+    for path in paths:
+        page.goto(path)
+        if overflow := horizontal_overflow(page):
+            too_wide[path] = overflow
+    assert too_wide == {}
