@@ -116,7 +116,9 @@ def test_tab_first_reaches_the_skip_link_and_enter_moves_to_the_content(page, ca
     assert page.evaluate("document.querySelector('main').contains(document.activeElement)")
 
 
-@pytest.mark.parametrize("name", ["front", "search", "paper", "login"])
+@pytest.mark.parametrize(
+    "name", ["front", "week", "search", "paper", "author", "topic", "login", "signup", "subscribe"]
+)
 def test_every_control_is_reached_by_tab_with_a_visible_focus(page, key_pages, name):
     page.goto(dict(key_pages)[name])
     controls = page.evaluate(
@@ -124,7 +126,14 @@ def test_every_control_is_reached_by_tab_with_a_visible_focus(page, key_pages, n
             const controls = [...document.querySelectorAll(
                 'a[href], button, input:not([type=hidden]), select, textarea, summary,'
                 + ' [tabindex]:not([tabindex="-1"])'
-            )].filter(el => el.checkVisibility() && !el.disabled);
+            )].filter(el => el.checkVisibility() && !el.disabled).filter(el => {
+                // Tab reaches one radio button of a group (the checked one, else the
+                // first); the arrow keys move within it.
+                if (el.type !== 'radio') return true;
+                const group = [...el.form.querySelectorAll('input[type=radio]')]
+                    .filter(other => other.name === el.name);
+                return el === (group.find(other => other.checked) || group[0]);
+            });
             controls.forEach((el, index) => { el.dataset.keyboardCheck = index; });
             return controls.map(el => el.outerHTML.slice(0, 80));
         }"""
