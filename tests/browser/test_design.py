@@ -35,6 +35,8 @@ def test_screenshots_of_the_key_pages_and_nothing_wider_than_the_window(
     page = new_context(viewport=viewport, color_scheme=scheme).new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(error))
+    # A refused script or style (CSP), a missing font or file: all logged as errors.
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     too_wide = {}
     for name, path in key_pages:
         page.goto(path)
@@ -51,6 +53,7 @@ def test_screenshots_of_the_key_pages_and_nothing_wider_than_the_window(
 def test_math_in_titles_and_abstracts_is_rendered_by_katex(page, catalogue):
     errors = []
     page.on("pageerror", lambda error: errors.append(error))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.goto(f"/papers/{MATH_PAPER['arxiv_id']}/")
     title = page.get_by_role("heading", level=1)
     abstract = page.locator(".abstract")
