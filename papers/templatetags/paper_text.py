@@ -1,0 +1,73 @@
+r"""Titles and abstracts as arXiv writes them, made pleasant to read.
+
+LaTeX math (``$...$``, ``$$...$$``, ``\(...\)``, ``\[...\]``) is kept exactly as
+written: ``static/js/math.js`` renders it with KaTeX, and without JavaScript the
+source stays readable. Only the text around it is tidied:
+
+- line breaks inside a paragraph (arXiv wraps abstracts) become spaces; a blank
+  line still starts a new paragraph;
+- ````quotes''`` become “quotes”, ``--`` an en dash, ``---`` an em dash;
+- the text escapes ``\%``, ``\&``, ``\#`` and ``\_`` lose their backslash;
+- ``\emph{word}``, ``\textit{}``, ``\textbf{}`` and ``\texttt{}`` keep the word.
+
+    {{ paper.title|arxiv_text }}
+    {{ paper.abstract|arxiv_text|urlize|linebreaks }}
+    {{ paper.abstract|arxiv_preview:320 }}   shortened, never in the middle of math
+"""
+
+import re
+
+from django import template
+
+register = template.Library()
+
+MATH = re.compile(r"\$\$.+?\$\$|(?<!\\)\$[^$]+?(?<!\\)\$|\\\(.+?\\\)|\\\[.+?\\\]", re.DOTALL)
+TEXT_COMMAND = re.compile(r"\\(?:emph|textit|textbf|texttt|textrm|textsf)\{([^{}]*)\}")
+TEXT_ESCAPE = re.compile(r"\\([%&#_])")
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+SPACES = re.compile(r"[ \t\r\n]+")
+# Math a shortened abstract may still end with rather than stop just before it.
+MATH_OVERRUN = 60
+
+
+def _tidy(text: str) -> str:
+    text = TEXT_COMMAND.sub(r"\1", text)
+    text = TEXT_ESCAPE.sub(r"\1", text)
+    text = text.replace("``", "“").replace("''", "”")
+    return text.replace("---", "—").replace("--", "–")
+
+
+def _outside_math(text: str, change) -> str:
+    """``text`` with ``change`` applied to every stretch that is not math."""
+    pieces, start = [], 0
+    for match in MATH.finditer(text):
+        pieces += [change(text[start : match.start()]), match.group()]
+        start = match.end()
+    pieces.append(change(text[start:]))
+    return "".join(pieces)
+
+
+@register.filter
+def arxiv_text(value) -> str:
+    """The text tidied outside math; paragraphs separated by one blank line."""
+    if not value:
+        return ""
+    paragraphs = PARAGRAPH_BREAK.split(str(value).strip())
+    return "\n\n".join(_outside_math(SPACES.sub(" ", paragraph), _tidy) for paragraph in paragraphs)
+
+
+@register.filter
+def arxiv_preview(value, length=320) -> str:
+    """``arxiv_text`` on one line, cut at a word boundary near ``length`` characters
+    and never inside math (a formula either fits whole or is left out)."""
+    text = SPACES.sub(" ", arxiv_text(value))
+    length = int(length)
+    if len(text) <= length:
+        return text
+    cut = text.rfind(" ", 0, length)
+    cut = cut if cut > length // 2 else length
+    for match in MATH.finditer(text):
+        if match.start() < cut < match.end():
+            cut = match.end() if match.end() - cut <= MATH_OVERRUN else match.start()
+            break
+    return text[:cut].rstrip(" ,;:") + "…"
