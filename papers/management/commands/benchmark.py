@@ -309,16 +309,19 @@ class SizeRun:
              "--workers", str(self.options["workers"]), "--log-level", "warning"],
             cwd=settings.BASE_DIR,
         )  # fmt: skip
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and server.poll() is None:
             try:
-                with urllib.request.urlopen(f"{self.base}/healthz", timeout=2) as response:
+                with urllib.request.urlopen(f"{self.base}/healthz", timeout=5) as response:
                     if response.status == 200:
                         return server
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.3)
+            except (urllib.error.URLError, OSError):  # (not up yet, or slow to answer)
+                time.sleep(0.5)
         server.terminate()
-        raise CommandError("gunicorn did not answer /healthz within 30 s")
+        raise CommandError(
+            f"gunicorn did not answer {self.base}/healthz within 60 s "
+            f"(exit code {server.poll()}; is port {self.port} free?)"
+        )
 
     def headers(self, *, session=None, voter=None) -> dict:
         if voter:
