@@ -117,6 +117,8 @@ class TestEditions:
             "/papers/month/2026-13/",
             "/papers/month/2026-00/",
             "/papers/month/99999-01/",
+            "/papers/date/9999-12-30/",  # its week would end in the year 10000
+            "/papers/week/9999-W52/",
             "/papers/date/2025-06-20/?page=abc",
             "/papers/date/2025-06-20/?page=99999",
             "/papers/date/2025-06-20/?page=0",

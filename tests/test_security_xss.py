@@ -53,7 +53,10 @@ def test_topic_markdown_is_sanitised_to_the_allow_list(hostile):
     for topic in Topic.objects.filter(slug__startswith="xss-topic-"):
         assert not live_markup_problems(topic.description_html), topic.description
     markdown_link = Topic.objects.get(description__startswith="[markdown link]")
-    assert markdown_link.description_html == "<p><a rel=\"nofollow noopener noreferrer\">markdown link</a></p>"
+    assert (
+        markdown_link.description_html
+        == '<p><a rel="nofollow noopener noreferrer">markdown link</a></p>'
+    )
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)

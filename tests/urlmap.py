@@ -170,4 +170,6 @@ def database_state() -> dict:
 
 def votes_of(paper) -> tuple[int, set]:
     paper = Paper.objects.get(pk=paper.pk)
-    return paper.upvote_count, set(Upvote.objects.filter(paper=paper).values_list("user_id", flat=True))
+    return paper.upvote_count, set(
+        Upvote.objects.filter(paper=paper).values_list("user_id", flat=True)
+    )
