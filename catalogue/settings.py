@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # 503 + Retry-After, not a server error, while the database is unreachable.
+    "papers.middleware.DatabaseUnavailableMiddleware",
 ]
 
 # A strict Content-Security-Policy: scripts and styles only from our own static

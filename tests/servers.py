@@ -153,7 +153,9 @@ class Member:
     def post(self, path: str, data: dict, **kwargs):
         """POST a form with the CSRF token, fetching one first if there is none yet."""
         if "csrftoken" not in self.cookies:
-            page = self.get("/submit/" if settings.SESSION_COOKIE_NAME in self.cookies else "/subscribe/")
+            page = self.get(
+                "/submit/" if settings.SESSION_COOKIE_NAME in self.cookies else "/subscribe/"
+            )
             match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)
             assert match, f"no CSRF token on the page ({page.status})"
         headers = {"X-CSRFToken": self.cookies["csrftoken"], **kwargs.pop("headers", {})}
