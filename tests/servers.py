@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
@@ -214,10 +214,8 @@ class PrivateCluster:
             connection.execute(f'CREATE DATABASE "{name}"')
 
     def destroy(self):
-        try:
+        with suppress(subprocess.CalledProcessError):  # already stopped
             self.stop("immediate")
-        except subprocess.CalledProcessError:
-            pass  # already stopped
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
