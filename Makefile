@@ -53,7 +53,7 @@ test: install
 
 # Faults and load against real servers (tests marked heavy): gunicorn workers on the
 # PostgreSQL of DATABASE_URL (skipped on SQLite), Redis on 127.0.0.1:6379, and a private
-# PostgreSQL cluster that the test starts, crashes and restarts. About two minutes.
+# PostgreSQL cluster that the test starts, crashes and restarts. 20 s to 2 min.
 test-heavy: install
 	$(PY) -m pytest -m heavy $(PYTEST_ARGS)
 
