@@ -10,7 +10,8 @@ traceback and Hypothesis prints the smallest request that causes it.
 import re
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, example, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from papers import arxiv
@@ -110,7 +111,7 @@ def test_no_query_gives_a_server_error(client, routes, group, who):
     if who == "member":
         client.force_login(world["member"])
 
-    @settings(
+    @hypothesis_settings(
         max_examples=60,
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
