@@ -10,14 +10,15 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 python; do \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$c; break; }; done)
 
-.PHONY: help run test lint format install migrate demo clean serve bench
+.PHONY: help run test test-heavy lint format install migrate demo clean serve bench
 
 help:
-	@echo "make run     set up everything and serve the demo site on http://127.0.0.1:8000 (SQLite)"
-	@echo "make test    run the whole test suite (DATABASE_URL picks PostgreSQL)"
-	@echo "make lint    ruff check, ruff format --check, djhtml --check"
-	@echo "make format  apply ruff format and djhtml"
-	@echo "make serve   production mode: gunicorn, DEBUG off (needs SECRET_KEY, ALLOWED_HOSTS)"
+	@echo "make run         set up everything and serve the demo site on http://127.0.0.1:8000 (SQLite)"
+	@echo "make test        run the whole test suite (DATABASE_URL picks PostgreSQL)"
+	@echo "make test-heavy  gunicorn under concurrent votes, PostgreSQL restarted mid-flow (PostgreSQL)"
+	@echo "make lint        ruff check, ruff format --check, djhtml --check"
+	@echo "make format      apply ruff format and djhtml"
+	@echo "make serve       production mode: gunicorn, DEBUG off (needs SECRET_KEY, ALLOWED_HOSTS)"
 
 $(VENV)/bin/activate:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -49,6 +50,12 @@ test: install
 	@[ -x "$(CHROMIUM)" ] || echo "NOTE: $(CHROMIUM) not found: the browser tests in tests/browser are SKIPPED (apt-get install chromium)."
 	$(PY) -m pytest $(PYTEST_ARGS)
 	@[ -x "$(CHROMIUM)" ] || echo "NOTE: browser tests were SKIPPED: $(CHROMIUM) not found."
+
+# Faults and load against real servers (tests marked heavy): gunicorn workers on the
+# PostgreSQL of DATABASE_URL (skipped on SQLite), Redis on 127.0.0.1:6379, and a private
+# PostgreSQL cluster that the test starts, crashes and restarts. 20 s to 2 min.
+test-heavy: install
+	$(PY) -m pytest -m heavy $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -11,3 +11,19 @@ class ArxivIdConverter:
 
     def to_url(self, value):
         return value
+
+
+class SegmentConverter:
+    """Like ``str`` (any text up to the next ``/``) but never a control character.
+
+    PostgreSQL refuses NUL in text, so ``/users/%00/`` would otherwise be a
+    database error instead of a 404; no name, key or token contains one.
+    """
+
+    regex = r"[^/\x00-\x1f\x7f]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value

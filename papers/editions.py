@@ -39,7 +39,20 @@ class Edition:
 
     @classmethod
     def parse(cls, kind: str, key: str) -> "Edition":
-        """Parse ``YYYY-MM-DD``, ``YYYY-Www`` or ``YYYY-MM``; ``ValueError`` if invalid."""
+        """Parse ``YYYY-MM-DD``, ``YYYY-Www`` or ``YYYY-MM``; ``ValueError`` if invalid.
+
+        Also invalid: a period whose week or month would run past the calendar's
+        ends (``9999-W52``, or ``9999-12-30`` whose week ends in the year 10000).
+        """
+        try:
+            edition = cls._parse(kind, key)
+            edition.wider()
+        except OverflowError as error:
+            raise ValueError(f"{key!r} is too close to the end of the calendar") from error
+        return edition
+
+    @classmethod
+    def _parse(cls, kind: str, key: str) -> "Edition":
         if kind == "day":
             return cls.day(dt.date.fromisoformat(key))
         if kind == "week":

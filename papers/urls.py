@@ -4,7 +4,7 @@ from django.urls import path, re_path, register_converter
 from django.views.decorators.cache import cache_control
 
 from . import feeds
-from .converters import ArxivIdConverter
+from .converters import ArxivIdConverter, SegmentConverter
 from .sitemaps import SITEMAPS
 from .views import (
     accounts,
@@ -20,6 +20,7 @@ from .views import (
 )
 
 register_converter(ArxivIdConverter, "arxiv")
+register_converter(SegmentConverter, "segment")
 
 account_patterns = [
     path("accounts/signup/", accounts.SignupView.as_view(), name="signup"),
@@ -51,7 +52,7 @@ account_patterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("users/<str:username>/", accounts.member_detail, name="member_detail"),
+    path("users/<segment:username>/", accounts.member_detail, name="member_detail"),
     path("submit/", submissions.submit, name="submit"),
 ]
 
@@ -89,8 +90,8 @@ feed_patterns = [
 digest_patterns = [
     path("subscribe/", digest.subscribe, name="subscribe"),
     path("subscribe/sent/", digest.subscribe_sent, name="subscribe_sent"),
-    path("subscribe/confirm/<str:token>/", digest.confirm, name="subscribe_confirm"),
-    path("subscribe/unsubscribe/<str:token>/", digest.unsubscribe, name="unsubscribe"),
+    path("subscribe/confirm/<segment:token>/", digest.confirm, name="subscribe_confirm"),
+    path("subscribe/unsubscribe/<segment:token>/", digest.unsubscribe, name="unsubscribe"),
 ]
 
 api_patterns = [
@@ -125,9 +126,9 @@ urlpatterns = [
     path("", browse.home, name="home"),
     path("papers/", catalogue.paper_list, name="paper_list"),
     path("papers/bibtex/", citations.paper_list_bibtex, name="paper_list_bibtex"),
-    path("papers/date/<str:key>/", browse.edition, {"kind": "day"}, name="edition_day"),
-    path("papers/week/<str:key>/", browse.edition, {"kind": "week"}, name="edition_week"),
-    path("papers/month/<str:key>/", browse.edition, {"kind": "month"}, name="edition_month"),
+    path("papers/date/<segment:key>/", browse.edition, {"kind": "day"}, name="edition_day"),
+    path("papers/week/<segment:key>/", browse.edition, {"kind": "week"}, name="edition_week"),
+    path("papers/month/<segment:key>/", browse.edition, {"kind": "month"}, name="edition_month"),
     path("papers/id/<int:pk>/", browse.paper_detail_by_pk, name="paper_detail_by_pk"),
     path("papers/id/<int:pk>/upvote/", votes.upvote_by_pk, name="paper_upvote_by_pk"),
     path("papers/id/<int:pk>/bibtex/", citations.paper_bibtex_by_pk, name="paper_bibtex_by_pk"),
@@ -139,7 +140,9 @@ urlpatterns = [
     path("topics/", browse.topic_list, name="topic_list"),
     path("topics/<slug:slug>/", catalogue.topic_detail, name="topic_detail"),
     path("repos/", browse.repository_list, name="repository_list"),
-    path("repos/<str:owner>/<str:name>/", browse.repository_detail, name="repository_detail"),
+    path(
+        "repos/<segment:owner>/<segment:name>/", browse.repository_detail, name="repository_detail"
+    ),
     path("healthz", health.healthz, name="healthz"),
     *account_patterns,
     *feed_patterns,

@@ -51,6 +51,13 @@ class TestSignup:
         page = client.get("/papers/")
         assert 'href="/users/grace/"' in text(page)
 
+    @pytest.mark.parametrize("next_url", ["0", "home", "signup"])
+    def test_a_next_that_looks_like_a_view_name_is_a_path(self, client, next_url):
+        response = client.post("/accounts/signup/", signup_data(next=next_url))
+        assert response.status_code == 302
+        assert response["Location"] == next_url
+        assert client.get(f"/accounts/signup/?next={next_url}")["Location"] == next_url
+
     def test_signup_page(self, client):
         response = client.get("/accounts/signup/?next=/papers/")
         assert response.status_code == 200

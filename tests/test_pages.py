@@ -117,6 +117,8 @@ class TestEditions:
             "/papers/month/2026-13/",
             "/papers/month/2026-00/",
             "/papers/month/99999-01/",
+            "/papers/date/9999-12-30/",  # its week would end in the year 10000
+            "/papers/week/9999-W52/",
             "/papers/date/2025-06-20/?page=abc",
             "/papers/date/2025-06-20/?page=99999",
             "/papers/date/2025-06-20/?page=0",
@@ -304,6 +306,23 @@ def test_healthz_reports_database_down(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"
+
+
+def test_pages_answer_503_while_the_database_is_down(client):
+    make_paper()
+
+    def refuse(execute, sql, params, many, context):
+        raise OperationalError("connection refused")
+
+    with connection.execute_wrapper(refuse):
+        page = client.get("/papers/")
+        api = client.get("/papers/", HTTP_ACCEPT="application/json")
+    assert page.status_code == 503
+    assert page["Retry-After"] == "5"
+    assert "Back in a moment" in text(page)
+    assert api.status_code == 503
+    assert api.json()["error"] == "unavailable"
+    assert client.get("/papers/").status_code == 200  # and back once it answers
 
 
 def test_static_css_is_served_and_linked(client):

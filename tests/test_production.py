@@ -85,6 +85,14 @@ def test_https_redirect_spares_the_health_check(client, settings):
     assert client.get("/papers/", secure=True).status_code == 200
 
 
+def test_postgresql_connections_give_up_within_seconds():
+    code = "from django.conf import settings as s; print(s.DATABASES['default']['OPTIONS'])"
+    env = {**PRODUCTION, "DATABASE_URL": "postgres://u@db.example.org:5432/catalogue"}
+    assert manage("shell", "-c", code, **env).stdout.splitlines()[-1] == "{'connect_timeout': 5}"
+    env["DATABASE_CONNECT_TIMEOUT"] = "2"
+    assert manage("shell", "-c", code, **env).stdout.splitlines()[-1] == "{'connect_timeout': 2}"
+
+
 def test_json_log_lines():
     record = logging.makeLogRecord(
         {"name": "django.request", "levelname": "WARNING", "msg": "Not Found: %s",

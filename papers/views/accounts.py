@@ -7,7 +7,8 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.db import IntegrityError, transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -95,7 +96,8 @@ class SignupView(RateLimitedFormMixin, SiteNameMixin, auth_views.RedirectURLMixi
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            return redirect(self.get_success_url())
+            # Not redirect(): a ``next`` such as "0" would be looked up as a view name.
+            return HttpResponseRedirect(self.get_success_url())
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
@@ -107,7 +109,7 @@ class SignupView(RateLimitedFormMixin, SiteNameMixin, auth_views.RedirectURLMixi
             return self.form_invalid(form)
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(self.request, f"Welcome, {user.username}! You can now upvote papers.")
-        return redirect(self.get_success_url())
+        return HttpResponseRedirect(self.get_success_url())
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "next": self.get_redirect_url()}
