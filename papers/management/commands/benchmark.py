@@ -338,11 +338,11 @@ class SizeRun:
             return {"Cookie": f"sessionid={session[0]}"}
         return {}
 
-    def probe(self, path, *, session=None, voter=None) -> dict:
+    def probe(self, path, *, session=None, voter=None, body=b"") -> dict:
         post = voter is not None
         request = urllib.request.Request(
             self.base + path,
-            data=b"" if post else None,
+            data=body if post else None,
             method="POST" if post else "GET",
             headers=self.headers(session=session, voter=voter),
         )
@@ -361,6 +361,9 @@ class SizeRun:
         # visitor's first request fills the page cache); count a warm request.
         for _ in range(self.options["workers"] + 1):
             probe = self.probe(path, session=session, voter=voters[0] if voters else None)
+        if voters:  # count the queries of a vote cast (not of a toggle in either direction)
+            self.probe(path, voter=voters[0], body=b"vote=down")
+            probe = self.probe(path, voter=voters[0], body=b"vote=up")
         result = {"path": path, "status": probe["status"], "queries": probe["queries"]}
         if probe["status"] >= 400:
             return result
