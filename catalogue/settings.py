@@ -250,6 +250,9 @@ PAPERS_PER_PAGE = 30
 # Pages for visitors who are not logged in are cached this many seconds
 # (papers/pagecache.py; any change to the catalogue invalidates them at once).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# Rendered paper-card bodies are kept this long for every reader (papers/cards.py;
+# an edit invalidates them at once, a vote does not touch them).
+CARD_CACHE_SECONDS = int(os.environ.get("CARD_CACHE_SECONDS", "86400"))
 SUBMISSIONS_PER_DAY = int(os.environ.get("SUBMISSIONS_PER_DAY", "5"))
 TRENDING_HALF_LIFE_HOURS = float(os.environ.get("TRENDING_HALF_LIFE_HOURS", "24"))
 DIGEST_MAX_PAPERS = int(os.environ.get("DIGEST_MAX_PAPERS", "10"))

@@ -48,16 +48,23 @@ class CatalogueSearch:
         return [(facet, option) for facet in self.facets.facets for option in facet.selected]
 
 
+def _listing(papers, cards: bool):
+    return papers.for_cards() if cards else papers.with_listing_data()
+
+
 def catalogue_search(
     params: QueryDict,
     *,
     topic: Topic | None = None,
     per_page: int | None = None,
     expanded=(),
+    cards: bool = False,
 ) -> CatalogueSearch:
     """Everything the catalogue page shows for the query string ``params``.
 
     ``topic``: the topic of ``/topics/<slug>/``, always selected.
+    ``cards``: the page shows paper cards (papers/cards.py reads their related
+    rows when it needs them); otherwise the papers come with every related row.
     """
     per_page = per_page or settings.PAPERS_PER_PAGE
     data = params.copy()
@@ -102,7 +109,7 @@ def catalogue_search(
     if sort == "relevance" and approximate is None:
         ranked = search.with_rank(results, query).order_by(*search.RELEVANCE_ORDER)
         outcome.page_obj, outcome.page_error = _page(
-            ranked.with_listing_data(), total, per_page, number
+            _listing(ranked, cards), total, per_page, number
         )
         if outcome.page_obj is not None and not _load_in_time(outcome.page_obj):
             # Ranking every match would take too long (a very common word): fall back
@@ -114,7 +121,7 @@ def catalogue_search(
             outcome.page_obj = None
     if outcome.page_obj is None and not outcome.page_error:
         outcome.page_obj, outcome.page_error = _page(
-            results.sorted_by("top" if sort == "relevance" else sort).with_listing_data(),
+            _listing(results.sorted_by("top" if sort == "relevance" else sort), cards),
             total,
             per_page,
             number,

@@ -214,6 +214,23 @@ PAPER_SORTS = {
 }
 
 
+def listing_prefetches() -> list[Prefetch]:
+    """The related rows a paper card shows: authors in order, topics, code (best first)."""
+    return [
+        Prefetch(
+            "authorships",
+            queryset=Authorship.objects.select_related("author").order_by("position"),
+        ),
+        Prefetch("topics", queryset=Topic.objects.order_by("name")),
+        Prefetch(
+            "code_links",
+            queryset=CodeLink.objects.select_related("repository").order_by(
+                "-is_official", F("repository__stars").desc(nulls_last=True)
+            ),
+        ),
+    ]
+
+
 class PaperQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Paper.Status.PUBLISHED)
@@ -226,19 +243,12 @@ class PaperQuerySet(models.QuerySet):
 
     def with_listing_data(self):
         """Everything a paper card shows, in a constant number of queries."""
-        return self.select_related("primary_category").prefetch_related(
-            Prefetch(
-                "authorships",
-                queryset=Authorship.objects.select_related("author").order_by("position"),
-            ),
-            Prefetch("topics", queryset=Topic.objects.order_by("name")),
-            Prefetch(
-                "code_links",
-                queryset=CodeLink.objects.select_related("repository").order_by(
-                    "-is_official", F("repository__stars").desc(nulls_last=True)
-                ),
-            ),
-        )
+        return self.select_related("primary_category").prefetch_related(*listing_prefetches())
+
+    def for_cards(self):
+        """Papers for a page of cards: the related rows are read by papers/cards.py,
+        and only for the cards it has no rendered copy of."""
+        return self.select_related("primary_category")
 
     def refresh_has_code(self):
         """Recompute the stored ``has_code`` flag from the code links."""

@@ -18,6 +18,7 @@ a CSRF token or a CSP nonce (neither may be shared between visitors).
 """
 
 import hashlib
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -26,23 +27,49 @@ from django.core.cache import cache
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 VERSION_KEY = "pagecache:version"
+CONTENT_VERSION_KEY = "pagecache:content-version"
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Robots-Tag")
 
 
-def catalogue_version() -> int:
-    version = cache.get(VERSION_KEY)
+def _version(key: str) -> int:
+    version = cache.get(key)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+        # A counter lost from the cache restarts from the clock, never from a
+        # number that entries rendered before the loss could still carry.
+        cache.add(key, time.time_ns() // 1000, timeout=None)
+        version = cache.get(key, 1)
     return version
+
+
+def _bump(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:  # no version yet (or it was evicted): start one that differs
+        cache.set(key, _version(key) + 1, timeout=None)
+
+
+def catalogue_version() -> int:
+    """The version of everything a page shows, votes included."""
+    return _version(VERSION_KEY)
+
+
+def content_version() -> int:
+    """The version of what papers say (texts, authors, topics, code), votes excluded.
+
+    Keys the rendered paper cards (papers/cards.py), which show no vote count.
+    """
+    return _version(CONTENT_VERSION_KEY)
 
 
 def catalogue_changed() -> None:
     """Something a page could show changed: no page rendered before now is served again."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet (or it was evicted): start one that differs
-        cache.set(VERSION_KEY, catalogue_version() + 1, timeout=None)
+    _bump(VERSION_KEY)
+    _bump(CONTENT_VERSION_KEY)
+
+
+def votes_changed() -> None:
+    """Only votes (counts, trending scores) changed: pages go, rendered cards stay."""
+    _bump(VERSION_KEY)
 
 
 def _cacheable_request(request) -> bool:

@@ -192,7 +192,7 @@ def paper_upvote(*, paper: Paper, user, voted: bool | None = None) -> VoteResult
             trending.paper_vote_changed(
                 paper_id=paper.pk, stored=stored, vote_at=cast_at, added=want, now=now
             )
-            transaction.on_commit(pagecache.catalogue_changed)
+            transaction.on_commit(pagecache.votes_changed)
         count = Paper.objects.filter(pk=paper.pk).values_list("upvote_count", flat=True).get()
     paper.upvote_count = count
     return VoteResult(voted=want, changed=changed, upvote_count=count)
@@ -226,7 +226,7 @@ def paper_recount_upvotes(*, paper_ids: Iterable[int] | None = None) -> int:
                 Paper.objects.filter(pk=pk).exclude(upvote_count=actual).update(upvote_count=actual)
             )
     if fixed:
-        pagecache.catalogue_changed()
+        pagecache.votes_changed()
     return fixed
 
 

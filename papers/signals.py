@@ -43,7 +43,7 @@ def member_deleted(sender, instance, **kwargs):
             trending.paper_refresh_trending(paper_id=paper_id)
 
     transaction.on_commit(refresh)
-    transaction.on_commit(pagecache.catalogue_changed)
+    transaction.on_commit(pagecache.votes_changed)
 
 
 def _deleting_papers(origin) -> bool:

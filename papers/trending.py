@@ -152,7 +152,7 @@ def refresh_all(*, now: dt.datetime | None = None, batch_size: int = 1000) -> in
     if changed:
         from . import pagecache
 
-        transaction.on_commit(pagecache.catalogue_changed)
+        transaction.on_commit(pagecache.votes_changed)
     return len(changed)
 
 

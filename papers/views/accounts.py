@@ -120,7 +120,7 @@ def member_detail(request, username):
     member = get_object_or_404(get_user_model(), username=username, is_active=True)
     page = paginate(
         request,
-        selectors.member_upvoted_papers(member).with_listing_data(),
+        selectors.member_upvoted_papers(member).for_cards(),
         per_page=settings.PAPERS_PER_PAGE,
     )
     submissions = list(

@@ -27,7 +27,7 @@ def _render_edition(request, edition: Edition, *, front_page=False):
         sort = "top"
     page = paginate(
         request,
-        selectors.edition_papers(edition).sorted_by(sort).with_listing_data(),
+        selectors.edition_papers(edition).sorted_by(sort).for_cards(),
         per_page=PER_PAGE,
     )
     return render(
@@ -118,7 +118,7 @@ def author_list(request):
 @cache_for_visitors
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
-    page = paginate(request, selectors.author_papers(author).with_listing_data(), per_page=PER_PAGE)
+    page = paginate(request, selectors.author_papers(author).for_cards(), per_page=PER_PAGE)
     return render(
         request,
         "papers/author_detail.html",
@@ -159,9 +159,7 @@ def repository_detail(request, owner, name):
     repository = selectors.repository_by_path(owner, name)
     if repository is None:
         raise Http404("No such repository in the catalogue.")
-    page = paginate(
-        request, selectors.repository_papers(repository).with_listing_data(), per_page=PER_PAGE
-    )
+    page = paginate(request, selectors.repository_papers(repository).for_cards(), per_page=PER_PAGE)
     return render(
         request,
         "papers/repository_detail.html",
