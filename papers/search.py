@@ -29,6 +29,7 @@ stored ``year``); the database triggers then update the index. Signals call it
 for ordinary ORM writes (papers/signals.py); bulk writers call it themselves.
 """
 
+import dataclasses
 import difflib
 import logging
 import math
@@ -351,7 +352,7 @@ def similar_names(query: ParsedQuery, *, using="default", limit=5) -> dict:
 # More like this: a paper's most distinctive terms, and the papers that share them
 
 SIMILAR_TERMS = 12  # distinctive terms a "more like this" query is built from
-SIMILAR_CANDIDATES = 300  # papers it ranks by their text, at most
+SIMILAR_CANDIDATES = 100  # papers it ranks by their text, at most
 # What a mention of a term says, by where it is: the title says most, then the topic
 # names, then the abstract. Author names are left out: shared authors count on their
 # own (papers/similar.py), and a name says little about the subject.
@@ -368,6 +369,9 @@ class SimilarTerm:
     lexeme: str  # as the index stores it (stemmed): what queries match
     word: str  # as the paper writes it: what readers are shown
     weight: float  # mentions weighted by place, times rarity (log inverse document share)
+    share: float = 0.0  # share of the papers with the term (an estimate on PostgreSQL)
+    rows: float = 0.0  # how many papers that is
+    counted: bool = True  # False: rarer than the statistics tell apart (maybe in no other paper)
 
 
 def similar_terms(paper, *, using="default", limit=SIMILAR_TERMS) -> list[SimilarTerm]:
@@ -422,6 +426,34 @@ WORD_PREFIXES = frozenset(
 _PLAIN_TERM = re.compile(r"[^\W_]+")  # letters and digits only: no URL, path or compound
 
 
+SIMILAR_MATCH_BUDGET = 500  # papers a "more like this" query should match (estimated)
+SIMILAR_MATCH_CAP = 1000  # papers it ranks at most, whatever the estimate said
+
+
+def _retrieval(terms: list[SimilarTerm]) -> tuple[str, list[SimilarTerm]]:
+    """How to find candidates through the index within ``SIMILAR_MATCH_BUDGET`` rows:
+    ``("any", terms)``: papers with any of the terms, the rarest first while the
+    estimated matches stay within budget (on a catalogue with a long tail of rare
+    words, the usual case); else ``("all", terms)``: papers with all of the two or
+    three rarest terms whose counts are known (common words only: every term is in
+    thousands of papers)."""
+    rarest = sorted(terms, key=lambda term: (term.rows, -term.weight))
+    chosen, rows = [], 0.0
+    for term in rarest:
+        if chosen and rows + term.rows > SIMILAR_MATCH_BUDGET:
+            break
+        chosen.append(term)
+        rows += term.rows
+    if rows <= SIMILAR_MATCH_BUDGET or len(rarest) < 2:
+        return "any", chosen
+    counted = [term for term in rarest if term.counted] or rarest
+    together = counted[:2]
+    estimate = together[0].rows * together[1].share
+    if estimate > SIMILAR_MATCH_BUDGET and len(counted) > 2:
+        together = counted[:3]
+    return "all", together
+
+
 def _similarity_scores(rows, terms: list[SimilarTerm]) -> list[tuple[int, float]]:
     """``(paper id, text score)``, best first, from ``(paper id, engine rank, shared
     weight)`` rows. The score is the share of the paper's terms (by weight) that the
@@ -445,7 +477,7 @@ def _heaviest(terms: list[SimilarTerm], texts: list[str], limit: int) -> list[Si
     weighed = [
         term
         if standalone[term.word] or term.word not in text
-        else SimilarTerm(term.lexeme, term.word, term.weight / 2)
+        else dataclasses.replace(term, weight=term.weight / 2)
         for term in terms
     ]
     weighed.sort(key=lambda term: (-term.weight, term.lexeme))
@@ -598,19 +630,26 @@ class _PostgresEngine:
             FROM papers_paper p, unnest({_OWN_VECTOR}) AS t
             WHERE p.id = %(paper)s
         )
-        SELECT own.lexeme, own.mentions, coalesce(common.share, rare.share) AS share
+        SELECT own.lexeme, own.mentions, coalesce(common.share, rare.share) AS share,
+            common.share IS NOT NULL AS counted,
+            (SELECT greatest(reltuples, 1) FROM pg_class WHERE oid = 'papers_paper'::regclass)
         FROM own CROSS JOIN rare LEFT JOIN common ON common.lexeme = own.lexeme
         WHERE char_length(own.lexeme) >= 3 AND coalesce(common.share, rare.share) <= %(max_share)s
     """
-    # The GIN index finds the papers with any of the terms; ``ts_rank_cd`` keeps the best
+    # The GIN index finds the papers with any of the terms (or all of the rarest:
+    # ``_retrieval``), at most SIMILAR_MATCH_CAP; ``ts_rank_cd`` keeps the best
     # ``limit``; those are then scored by the weight of the terms they share (a rare term
     # of the title counts for more than a common one of the abstract).
     _SIMILAR_CANDIDATES_SQL = """
-        WITH best AS (
+        WITH found AS MATERIALIZED (
+            SELECT id, search_vector
+            FROM papers_paper
+            WHERE search_vector @@ %(find)s::tsquery AND status = %(status)s AND id <> %(paper)s
+            LIMIT %(cap)s
+        ), best AS (
             SELECT id, ts_rank_cd(%(weights)s::float4[], search_vector, %(query)s::tsquery, 1)
                 AS rank
-            FROM papers_paper
-            WHERE search_vector @@ %(query)s::tsquery AND status = %(status)s AND id <> %(paper)s
+            FROM found
             ORDER BY rank DESC, id DESC
             LIMIT %(limit)s
         )
@@ -644,16 +683,19 @@ class _PostgresEngine:
                 lexeme=lexeme,
                 word=_word_for(lexeme, counts),
                 weight=min(float(mentions), SIMILAR_MENTIONS_CAP) * -math.log(max(share, 1e-9)),
+                share=share,
+                rows=share * total,
+                counted=counted,
             )
-            for lexeme, mentions, share in rows
+            for lexeme, mentions, share, counted, total in rows
             if _countable_term(lexeme)
         ]
         return _heaviest(terms, [paper.title, paper.topics_text, paper.abstract], limit)
 
     @staticmethod
-    def _any_of(terms) -> str:
-        """A tsquery (input syntax, no stemming) for any of the terms' lexemes."""
-        return " | ".join(f"'{term.lexeme}'" for term in terms)
+    def _tsquery_of(kind, terms) -> str:
+        """A tsquery (input syntax, no stemming) for ``any`` or ``all`` of the terms."""
+        return (" | " if kind == "any" else " & ").join(f"'{term.lexeme}'" for term in terms)
 
     def similar_candidates(self, paper, terms, using, limit):
         from .models import Paper
@@ -663,7 +705,9 @@ class _PostgresEngine:
                 self._SIMILAR_CANDIDATES_SQL,
                 {
                     "weights": self.WEIGHTS,
-                    "query": self._any_of(terms),
+                    "find": self._tsquery_of(*_retrieval(terms)),
+                    "cap": SIMILAR_MATCH_CAP,
+                    "query": self._tsquery_of("any", terms),
                     "status": Paper.Status.PUBLISHED,
                     "paper": paper.pk,
                     "limit": limit,
@@ -821,6 +865,8 @@ class _SqliteEngine:
                     lexeme=stem,
                     word=min(words[stem], key=lambda w: (-words[stem][w], len(w), w)),
                     weight=min(mentions[stem], SIMILAR_MENTIONS_CAP) * -math.log(share),
+                    share=share,
+                    rows=documents[stem],
                 )
             )
         return _heaviest(terms, texts, limit)
@@ -830,10 +876,14 @@ class _SqliteEngine:
 
         # The paper's own words, which the index stems back to the terms' lexemes; the
         # authors column is left out (as when choosing the terms). FTS5 finds the papers
-        # with any of them and bm25 keeps the best ``limit``; ``highlight`` then marks,
-        # in those only, the words that matched.
-        words = " OR ".join('"' + term.word.replace('"', '""') + '"' for term in terms)
-        match = f"{{title topics_text abstract}} : ({words})"
+        # with any of them (or all of the rarest: ``_retrieval``) and bm25 keeps the best
+        # ``limit``; ``highlight`` then marks, in those only, the words that matched.
+        def match(kind, terms):
+            words = (" OR " if kind == "any" else " AND ").join(
+                '"' + term.word.replace('"', '""') + '"' for term in terms
+            )
+            return f"{{title topics_text abstract}} : ({words})"
+
         weights = ", ".join(str(w) for w in _FtsRank.WEIGHTS)
         title = "highlight(paper_search, 0, %s, %s)"
         others = "highlight(paper_search, 2, %s, %s) || ' ' || highlight(paper_search, 3, %s, %s)"
@@ -850,7 +900,14 @@ class _SqliteEngine:
                 FROM best JOIN paper_search ON paper_search.rowid = best.id
                 WHERE paper_search MATCH %s
                 """,
-                [match, Paper.Status.PUBLISHED, paper.pk, limit, *[START, STOP] * 3, match],
+                [
+                    match(*_retrieval(terms)),
+                    Paper.Status.PUBLISHED,
+                    paper.pk,
+                    limit,
+                    *[START, STOP] * 3,
+                    match("any", terms),
+                ],
             )
             rows = cursor.fetchall()
         marked = {

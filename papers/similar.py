@@ -173,13 +173,16 @@ def _shared_topics_and_authors(paper: Paper, ids: list[int], using: str):
 
 def _shared(links, field: str, mine: dict, ids: list[int], using: str) -> dict:
     """``{paper id: [name]}`` for the papers of ``ids`` linked to any of ``mine``
-    (``{id: name}``) in the table ``links`` (one query; none if ``mine`` is empty)."""
+    (``{id: name}``) through ``links`` (one query; none if ``mine`` is empty)."""
     if not mine:
         return {}
     found = {}
-    rows = links.using(using).filter(paper_id__in=ids, **{f"{field}__in": list(mine)})
-    for pk, key in rows.values_list("paper_id", field):
-        found.setdefault(pk, set()).add(key)
+    # By paper only (a few rows each, through the paper's index): asking for the authors
+    # too lets the planner walk a prolific author's every paper instead.
+    rows = links.using(using).filter(paper_id__in=ids).values_list("paper_id", field)
+    for pk, key in rows:
+        if key in mine:
+            found.setdefault(pk, set()).add(key)
     order = list(mine)
     return {pk: [mine[key] for key in order if key in keys] for pk, keys in found.items()}
 
