@@ -360,6 +360,7 @@ SIMILAR_PLACE_WEIGHTS = (3.0, 2.0, 1.0)  # title, topics, abstract
 SIMILAR_MENTIONS_CAP = 6.0  # a term said ten times says little more than one said six
 SIMILAR_TITLE_MATCH = 1.5  # a shared term counts this much more in the other paper's title
 SIMILAR_MAX_SHARE = 0.3  # a term in more than this share of the papers is not distinctive
+SIMILAR_FEW_PAPERS = 10  # ... unless it is in this few papers (a small catalogue)
 
 
 @dataclass(frozen=True)
@@ -482,6 +483,12 @@ def _heaviest(terms: list[SimilarTerm], texts: list[str], limit: int) -> list[Si
     ]
     weighed.sort(key=lambda term: (-term.weight, term.lexeme))
     return weighed[:limit]
+
+
+def _distinctive(share: float, rows: float) -> bool:
+    """Whether a term in ``rows`` papers (``share`` of them) can tell papers apart: not
+    in most of them (a small catalogue's terms all are: only the count matters there)."""
+    return share <= SIMILAR_MAX_SHARE or rows <= SIMILAR_FEW_PAPERS
 
 
 def _countable_term(lexeme: str) -> bool:
@@ -634,7 +641,7 @@ class _PostgresEngine:
             common.share IS NOT NULL AS counted,
             (SELECT greatest(reltuples, 1) FROM pg_class WHERE oid = 'papers_paper'::regclass)
         FROM own CROSS JOIN rare LEFT JOIN common ON common.lexeme = own.lexeme
-        WHERE char_length(own.lexeme) >= 3 AND coalesce(common.share, rare.share) <= %(max_share)s
+        WHERE char_length(own.lexeme) >= 3
     """
     # The GIN index finds the papers with any of the terms (or all of the rarest:
     # ``_retrieval``), at most SIMILAR_MATCH_CAP; ``ts_rank_cd`` keeps the best
@@ -670,7 +677,6 @@ class _PostgresEngine:
                 {
                     "paper": paper.pk,
                     "unknown": 0.01,  # no statistics yet (never analysed): a guess
-                    "max_share": SIMILAR_MAX_SHARE,
                     "title": SIMILAR_PLACE_WEIGHTS[0],
                     "topics": SIMILAR_PLACE_WEIGHTS[1],
                     "abstract": SIMILAR_PLACE_WEIGHTS[2],
@@ -688,7 +694,7 @@ class _PostgresEngine:
                 counted=counted,
             )
             for lexeme, mentions, share, counted, total in rows
-            if _countable_term(lexeme)
+            if _countable_term(lexeme) and _distinctive(share, share * total)
         ]
         return _heaviest(terms, [paper.title, paper.topics_text, paper.abstract], limit)
 
@@ -858,7 +864,7 @@ class _SqliteEngine:
         terms = []
         for stem in stems:
             share = documents.get(stem, 0) / total
-            if documents.get(stem, 0) <= 1 or share > SIMILAR_MAX_SHARE:
+            if documents.get(stem, 0) <= 1 or not _distinctive(share, documents[stem]):
                 continue  # in no other paper, or in too many to say anything
             terms.append(
                 SimilarTerm(
