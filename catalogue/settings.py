@@ -286,3 +286,8 @@ SEARCH_FACET_CACHE_SECONDS = int(os.environ.get("SEARCH_FACET_CACHE_SECONDS", "6
 SEARCH_FACET_WARM_SECONDS = int(os.environ.get("SEARCH_FACET_WARM_SECONDS", "86400"))
 SEARCH_RANK_TIME_LIMIT_MS = int(os.environ.get("SEARCH_RANK_TIME_LIMIT_MS", "300"))
 SEARCH_MAX_RESULTS_WINDOW = int(os.environ.get("SEARCH_MAX_RESULTS_WINDOW", "9000"))
+# "More like this" (papers/similar.py): a paper's similar papers are cached this many
+# seconds (and worked out afresh at once when its text changes); working them out
+# gives up after this long (the page then shows none).
+SIMILAR_CACHE_SECONDS = int(os.environ.get("SIMILAR_CACHE_SECONDS", "3600"))
+SIMILAR_TIME_LIMIT_MS = int(os.environ.get("SIMILAR_TIME_LIMIT_MS", "250"))

@@ -213,8 +213,28 @@ def paper_summary(request, paper, *, now: dt.datetime | None = None) -> dict:
     }
 
 
-def paper_detail(request, paper, *, explanation: trending.TrendingExplanation) -> dict:
-    """A paper with everything its page shows (loaded by ``selectors.paper_detail``)."""
+def similar_item(request, item) -> dict:
+    """One of a paper's similar papers (``similar.SimilarPaper``)."""
+    paper = item.paper
+    if paper.arxiv_id:
+        api = reverse("api_paper", args=[paper.arxiv_id])
+    else:
+        api = reverse("api_paper_by_pk", args=[paper.pk])
+    return {
+        "id": paper.pk,
+        "arxiv_id": paper.arxiv_id,
+        "title": paper.title,
+        "reasons": item.reasons,
+        "links": {
+            "page": request.build_absolute_uri(paper.get_absolute_url()),
+            "api": request.build_absolute_uri(api),
+        },
+    }
+
+
+def paper_detail(request, paper, *, explanation: trending.TrendingExplanation, similar=()) -> dict:
+    """A paper with everything its page shows (loaded by ``selectors.paper_detail``);
+    ``similar``: its similar papers (``similar.similar_papers``)."""
     authorships = list(paper.authorships.all())
     code_links = list(paper.code_links.all())
     topics = list(paper.topics.all())
@@ -255,6 +275,12 @@ def paper_detail(request, paper, *, explanation: trending.TrendingExplanation) -
         }
     )
     data["trending_score"] = round(explanation.score, 6)
+    data["similar"] = [similar_item(request, item) for item in similar]
+    data["links"]["similar"] = (
+        request.build_absolute_uri(reverse("api_papers") + f"?like={paper.arxiv_id}")
+        if paper.arxiv_id
+        else None
+    )
     return data
 
 

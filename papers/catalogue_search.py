@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import QueryDict
 
-from . import search
+from . import search, similar
 from .facets import FacetResult, facet_counts
 from .filters import FILTER_NAMES, SORTS, PaperFilterSet
 from .models import Category, Paper, Topic
@@ -37,6 +37,7 @@ class CatalogueSearch:
     params: QueryDict = field(default_factory=QueryDict)  # the valid request, for links
     messages: list[str] = field(default_factory=list)  # problems with the request
     notices: list[str] = field(default_factory=list)  # how the search was understood
+    like: Paper | None = None  # ``like``: the paper whose similar papers these are
 
     @property
     def is_bad_request(self) -> bool:
@@ -73,6 +74,7 @@ def catalogue_search(
     filterset = PaperFilterSet(data, queryset=Paper.objects.published())
     filterset.is_valid()
     query = filterset.search_query
+    filterset.like_ranking  # noqa: B018 (worked out now, under its own time limit, not in a facet's)
 
     facets = _facets(filterset, expanded)
     approximate = None
@@ -96,7 +98,11 @@ def catalogue_search(
         filterset=filterset,
         query=query,
         sort=sort,
-        sorts=[(key, label) for key, label in SORTS.items() if key != "relevance" or query],
+        sorts=[
+            (key, label)
+            for key, label in SORTS.items()
+            if (key != "relevance" or query) and (key != "similar" or filterset.like_paper)
+        ],
         facets=facets,
         total=total,
         total_is_capped=capped,
@@ -104,7 +110,12 @@ def catalogue_search(
         params=_canonical_params(filterset, topic, expanded),
         messages=filterset.error_messages,
         notices=list(query.notices),
+        like=filterset.like_paper,
     )
+    if filterset.like_paper and filterset.like_ranking is None:
+        outcome.notices.append(
+            "Finding the papers like this one took too long just now; try again in a minute."
+        )
     number = params.get("page")
     if sort == "relevance" and approximate is None:
         ranked = search.with_rank(results, query).order_by(*search.RELEVANCE_ORDER)
@@ -119,6 +130,14 @@ def catalogue_search(
                 "by relevance; add words or filters to narrow the search."
             )
             outcome.page_obj = None
+    if sort == "similar":
+        ranking = filterset.like_ranking
+        outcome.page_obj, outcome.page_error = _page(
+            _listing(similar.in_ranking_order(results, ranking.ids if ranking else []), cards),
+            total,
+            per_page,
+            number,
+        )
     if outcome.page_obj is None and not outcome.page_error:
         outcome.page_obj, outcome.page_error = _page(
             _listing(results.sorted_by("top" if sort == "relevance" else sort), cards),
@@ -217,6 +236,8 @@ def _canonical_params(filterset, topic, expanded) -> QueryDict:
                 params.setlist(name, [getattr(v, "slug", None) or v.code for v in value])
         elif value is not None:
             params[name] = str(value)
+    if filterset.like_paper:
+        params["like"] = filterset.like_paper.arxiv_id
     if filterset.cleaned.get("sort"):
         params["sort"] = filterset.cleaned["sort"]
     if expanded:

@@ -14,22 +14,26 @@ can leave some out: facets count over "the search and the other filters".
 | ``has_code`` | ``true`` or ``false`` |
 | ``framework`` | framework of a linked code repository (``pytorch``, ``jax``...) |
 | ``author`` | author slug; repeatable, a paper must have all of them |
-| ``sort`` | ``relevance`` (default with ``q``), ``trending``, ``top``, ``new`` |
+| ``like`` | arXiv id of a published paper: the papers most like it (papers/similar.py) |
+| ``sort`` | ``similar`` (default with ``like``), ``relevance`` (default with ``q``), |
+| | ``trending``, ``top``, ``new`` |
 """
 
 import re
 
 import django_filters as filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 from django.utils.functional import cached_property
 
-from . import search
+from . import search, similar
 from .models import Author, Authorship, Category, CodeLink, Paper, Topic
 
 SORTS = {
+    "similar": "Most similar",
     "relevance": "Best match",
     "trending": "Trending",
     "top": "Most upvoted",
@@ -37,6 +41,7 @@ SORTS = {
 }
 DEFAULT_SORT = "top"
 DEFAULT_SEARCH_SORT = "relevance"
+DEFAULT_LIKE_SORT = "similar"
 MAX_VALUES = 10  # values of one repeatable parameter
 MAX_VALUE_LENGTH = 200
 FRAMEWORK_PATTERN = re.compile(r"^[\w.+-]{1,50}$")
@@ -65,6 +70,29 @@ class KnownValuesField(filters.fields.ModelMultipleChoiceField):
 
 class KnownValuesFilter(filters.ModelMultipleChoiceFilter):
     field_class = KnownValuesField
+
+
+class LikeField(forms.CharField):
+    """The arXiv id of a published paper; cleans to the paper (hidden ones are unknown)."""
+
+    default_error_messages = {
+        "unknown": "There is no paper “%(value)s” in the catalogue to find papers like.",
+    }
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        paper = Paper.objects.published().filter(arxiv_id=value).first()
+        if paper is None:
+            raise ValidationError(
+                self.error_messages["unknown"], code="unknown", params={"value": value[:50]}
+            )
+        return paper
+
+
+class LikeFilter(filters.Filter):
+    field_class = LikeField
 
 
 class PaperFilterSet(filters.FilterSet):
@@ -111,6 +139,7 @@ class PaperFilterSet(filters.FilterSet):
         label="Author",
         error_messages={"invalid_choice": "There is no author “%(value)s”."},
     )
+    like = LikeFilter(method="filter_like", label="Papers like", strip=True)
     sort = filters.ChoiceFilter(
         choices=list(SORTS.items()),
         method="filter_nothing",
@@ -187,11 +216,28 @@ class PaperFilterSet(filters.FilterSet):
 
     @property
     def sort_order(self) -> str:
-        """The sort to apply: the chosen one, else relevance for a search, else top."""
+        """The sort to apply: the chosen one, else most similar for ``like``, else
+        relevance for a search, else top."""
         sort = self.cleaned.get("sort") or ""
         if sort == "relevance" and not self.search_query:
             sort = ""
-        return sort or (DEFAULT_SEARCH_SORT if self.search_query else DEFAULT_SORT)
+        if sort == "similar" and not self.like_paper:
+            sort = ""
+        if sort:
+            return sort
+        if self.like_paper:
+            return DEFAULT_LIKE_SORT
+        return DEFAULT_SEARCH_SORT if self.search_query else DEFAULT_SORT
+
+    @property
+    def like_paper(self) -> Paper | None:
+        """The paper of a valid ``like``."""
+        return self.cleaned.get("like") or None
+
+    @cached_property
+    def like_ranking(self) -> similar.Ranking | None:
+        """The papers most like ``like_paper`` (``None``: finding them ran out of time)."""
+        return similar.paper_ranking(self.like_paper) if self.like_paper else None
 
     def active(self, name):
         """The cleaned value of one filter: a list for repeatable ones, else a value or None."""
@@ -202,7 +248,7 @@ class PaperFilterSet(filters.FilterSet):
 
     @property
     def has_filters(self) -> bool:
-        return any(self.active(name) for name in FILTER_NAMES)
+        return self.like_paper is not None or any(self.active(name) for name in FILTER_NAMES)
 
     # -- filtering -------------------------------------------------------------
 
@@ -253,6 +299,12 @@ class PaperFilterSet(filters.FilterSet):
                 Exists(Authorship.objects.filter(paper_id=OuterRef("pk"), author=author))
             )
         return queryset
+
+    def filter_like(self, queryset, name, paper):
+        if paper is None:
+            return queryset
+        ranking = self.like_ranking
+        return queryset.filter(pk__in=ranking.ids) if ranking else queryset.none()
 
     def filter_nothing(self, queryset, name, value):
         return queryset  # sorting is applied by the catalogue query

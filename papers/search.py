@@ -16,17 +16,28 @@ The query language is the same on both: words (all must match), ``"exact
 phrase"``, ``-excluded``, ``or`` between two terms. ``parse_query`` reads it
 once; each engine gets a translation of the same parse.
 
+"More like this" (``similar_terms``, ``similar_candidates``, ``terms_in_papers``;
+papers/similar.py ranks and explains) uses the same index: a paper's most
+distinctive terms (title over topics over abstract, rare in the catalogue), then
+the papers that contain any of them, ranked by the engine. PostgreSQL tells rare
+terms from the planner's statistics of the search vector (``refresh_statistics``
+runs ``ANALYZE``); SQLite from the FTS5 vocabulary table ``paper_search_terms``.
+
 Authors and topics live in other tables, so each paper keeps a denormalised
 ``authors_text`` and ``topics_text``. ``index_papers(ids)`` refreshes them (and the
 stored ``year``); the database triggers then update the index. Signals call it
 for ordinary ORM writes (papers/signals.py); bulk writers call it themselves.
 """
 
+import dataclasses
 import difflib
 import logging
+import math
 import re
+import sqlite3
+import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import reduce
@@ -337,6 +348,186 @@ def similar_names(query: ParsedQuery, *, using="default", limit=5) -> dict:
     return _engine(using).similar_names(words, using, limit)
 
 
+# ---------------------------------------------------------------------------
+# More like this: a paper's most distinctive terms, and the papers that share them
+
+SIMILAR_TERMS = 12  # distinctive terms a "more like this" query is built from
+SIMILAR_CANDIDATES = 100  # papers it ranks by their text, at most
+# What a mention of a term says, by where it is: the title says most, then the topic
+# names, then the abstract. Author names are left out: shared authors count on their
+# own (papers/similar.py), and a name says little about the subject.
+SIMILAR_PLACE_WEIGHTS = (3.0, 2.0, 1.0)  # title, topics, abstract
+SIMILAR_MENTIONS_CAP = 6.0  # a term said ten times says little more than one said six
+SIMILAR_TITLE_MATCH = 1.5  # a shared term counts this much more in the other paper's title
+SIMILAR_MAX_SHARE = 0.3  # a term in more than this share of the papers is not distinctive
+SIMILAR_FEW_PAPERS = 10  # ... unless it is in this few papers (a small catalogue)
+
+
+@dataclass(frozen=True)
+class SimilarTerm:
+    """A term of a paper for "more like this"."""
+
+    lexeme: str  # as the index stores it (stemmed): what queries match
+    word: str  # as the paper writes it: what readers are shown
+    weight: float  # mentions weighted by place, times rarity (log inverse document share)
+    share: float = 0.0  # share of the papers with the term (an estimate on PostgreSQL)
+    rows: float = 0.0  # how many papers that is
+    counted: bool = True  # False: rarer than the statistics tell apart (maybe in no other paper)
+
+
+def similar_terms(paper, *, using="default", limit=SIMILAR_TERMS) -> list[SimilarTerm]:
+    """The terms that say most about ``paper``, heaviest first: said in its title,
+    topics and abstract, and rare in the catalogue. One query.
+
+    PostgreSQL: the paper's own lexemes (its text through the index's configuration),
+    their rarity read from the planner's statistics of the search vector
+    (``pg_stats.most_common_elems``: a term missing from that list is rare). SQLite:
+    the index's own tokenizer on the paper's text, and exact document counts from the
+    FTS5 vocabulary table.
+    """
+    return _engine(using).similar_terms(paper, using, limit)
+
+
+def similar_candidates(
+    paper, terms: list[SimilarTerm], *, using="default", limit=SIMILAR_CANDIDATES
+) -> list[tuple[int, float]]:
+    """``(paper id, text rank)`` for published papers other than ``paper`` that contain
+    any of ``terms``, best first, at most ``limit``: one query through the full-text
+    index (PostgreSQL: the GIN index, ``ts_rank_cd``; SQLite: FTS5, ``bm25``)."""
+    if not terms:
+        return []
+    return _engine(using).similar_candidates(paper, terms, using, limit)
+
+
+def terms_in_papers(
+    paper_ids: Iterable[int], terms: list[SimilarTerm], *, using="default"
+) -> dict[int, list[SimilarTerm]]:
+    """Which of ``terms`` each paper contains, in the order of ``terms``. One query."""
+    ids = list(paper_ids)
+    if not ids or not terms:
+        return {}
+    return _engine(using).terms_in_papers(ids, terms, using)
+
+
+def refresh_statistics(*, using="default") -> None:
+    """Bring the planner's statistics of the papers up to date (PostgreSQL ``ANALYZE``):
+    "more like this" reads how rare a term is from them. Nothing to do on SQLite, whose
+    FTS5 index counts the papers of each term exactly. Bulk loaders call it at the end."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE papers_paper")
+
+
+# First halves of hyphenated words ("pre-trained", "multi-agent"): PostgreSQL indexes
+# the parts of such words as terms of their own, and these say nothing on their own.
+WORD_PREFIXES = frozenset(
+    "anti co cross end inter intra multi non over post pre re self semi sub under well".split()
+)
+_PLAIN_TERM = re.compile(r"[^\W_]+")  # letters and digits only: no URL, path or compound
+
+
+SIMILAR_MATCH_BUDGET = 500  # papers a "more like this" query should match (estimated)
+SIMILAR_MATCH_CAP = 1000  # papers it ranks at most, whatever the estimate said
+
+
+def _retrieval(terms: list[SimilarTerm]) -> tuple[str, list[SimilarTerm]]:
+    """How to find candidates through the index within ``SIMILAR_MATCH_BUDGET`` rows:
+    ``("any", terms)``: papers with any of the terms, the rarest first while the
+    estimated matches stay within budget (on a catalogue with a long tail of rare
+    words, the usual case); else ``("all", terms)``: papers with all of the two or
+    three rarest terms whose counts are known (common words only: every term is in
+    thousands of papers)."""
+    rarest = sorted(terms, key=lambda term: (term.rows, -term.weight))
+    chosen, rows = [], 0.0
+    for term in rarest:
+        if chosen and rows + term.rows > SIMILAR_MATCH_BUDGET:
+            break
+        chosen.append(term)
+        rows += term.rows
+    if rows <= SIMILAR_MATCH_BUDGET or len(rarest) < 2:
+        return "any", chosen
+    counted = [term for term in rarest if term.counted] or rarest
+    together = counted[:2]
+    estimate = together[0].rows * together[1].share
+    if estimate > SIMILAR_MATCH_BUDGET and len(counted) > 2:
+        together = counted[:3]
+    return "all", together
+
+
+def _similarity_scores(rows, terms: list[SimilarTerm]) -> list[tuple[int, float]]:
+    """``(paper id, text score)``, best first, from ``(paper id, engine rank, shared
+    weight)`` rows. The score is the share of the paper's terms (by weight) that the
+    other paper has, a term in the other paper's title counting ``SIMILAR_TITLE_MATCH``
+    times; the engine's rank only breaks near-ties. Both engines score alike."""
+    total = SIMILAR_TITLE_MATCH * sum(term.weight for term in terms) or 1.0
+    top_rank = max((float(rank) for _, rank, _ in rows), default=0.0) or 1.0
+    scored = [
+        (pk, 0.99 * float(shared) / total + 0.01 * float(rank) / top_rank)
+        for pk, rank, shared in rows
+    ]
+    return sorted(scored, key=lambda row: (-row[1], -row[0]))
+
+
+def _heaviest(terms: list[SimilarTerm], texts: list[str], limit: int) -> list[SimilarTerm]:
+    """The ``limit`` heaviest terms. A word the paper only writes inside hyphenated
+    words ("zero" of "zero-shot") counts half: both engines index the parts of such a
+    word as terms, and one idea should not count twice."""
+    text = "\n".join(texts).lower()
+    standalone = Counter(re.findall(r"(?<![\w-])\w+(?![\w-])", text))
+    weighed = [
+        term
+        if standalone[term.word] or term.word not in text
+        else dataclasses.replace(term, weight=term.weight / 2)
+        for term in terms
+    ]
+    weighed.sort(key=lambda term: (-term.weight, term.lexeme))
+    return weighed[:limit]
+
+
+def _distinctive(share: float, rows: float) -> bool:
+    """Whether a term in ``rows`` papers (``share`` of them) can tell papers apart: not
+    in most of them (a small catalogue's terms all are: only the count matters there)."""
+    return share <= SIMILAR_MAX_SHARE or rows <= SIMILAR_FEW_PAPERS
+
+
+def _countable_term(lexeme: str) -> bool:
+    """Whether a term can stand for a subject: a plain word of three letters or more, not
+    a number, a stop word or a word prefix (and nothing a query would need to escape)."""
+    return (
+        len(lexeme) >= 3
+        and _PLAIN_TERM.fullmatch(lexeme) is not None
+        and not lexeme.isdigit()
+        and lexeme not in STOP_WORDS
+        and lexeme not in WORD_PREFIXES
+    )
+
+
+def _words_of(texts: Iterable[str]) -> Counter:
+    """How often each word (and each part of a hyphenated word) appears, lower-cased."""
+    counts = Counter()
+    for text in texts:
+        for word in re.findall(r"\w+(?:-\w+)*", (text or "").lower()):
+            counts[word] += 1
+            if "-" in word:
+                counts.update(word.split("-"))
+    return counts
+
+
+def _word_for(lexeme: str, counts: Counter) -> str:
+    """The paper's own word for a stemmed lexeme ("prove" -> "proving"): the lexeme if
+    the paper writes it, else its most frequent word that starts with the lexeme (or
+    with all of it but the last letter, for stems such as "studi"), else the lexeme."""
+    if lexeme in counts:
+        return lexeme
+    prefixes = [lexeme] + ([lexeme[:-1]] if len(lexeme) > 4 else [])
+    for prefix in prefixes:
+        found = [word for word in counts if word.startswith(prefix)]
+        if found:
+            return min(found, key=lambda word: (-counts[word], len(word), word))
+    return lexeme
+
+
 class _PaperColumn(Expression):
     """A column of ``papers_paper`` that the model does not declare, aliased correctly."""
 
@@ -412,6 +603,137 @@ class _PostgresEngine:
                 html = mark_safe(html + "…")
             result[pk] = html
         return result
+
+    # The paper's own text as the index reads it, without the author names.
+    _OWN_VECTOR = """
+        setweight(to_tsvector('pg_catalog.english', coalesce(p.title, '')), 'A') ||
+        setweight(to_tsvector('pg_catalog.english', coalesce(p.topics_text, '')), 'B') ||
+        setweight(to_tsvector('pg_catalog.english', coalesce(p.abstract, '')), 'C')
+    """
+    # ``most_common_elem_freqs`` lists the share of rows holding each common lexeme, then
+    # the least and greatest of those shares and the share of empty rows. A lexeme not in
+    # the list is rarer than the least common one listed: count it at half that share.
+    _SIMILAR_TERMS_SQL = f"""
+        WITH stats AS (
+            SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs
+            FROM pg_stats
+            WHERE schemaname = current_schema() AND tablename = 'papers_paper'
+                AND attname = 'search_vector'
+            LIMIT 1
+        ), common AS (
+            SELECT e.lexeme, e.share
+            FROM stats, unnest(stats.elems, stats.freqs) AS e(lexeme, share)
+            WHERE e.lexeme IS NOT NULL
+        ), rare AS (
+            SELECT coalesce(
+                (SELECT freqs[cardinality(elems) + 1] FROM stats), %(unknown)s
+            ) / 2 AS share
+        ), own AS (
+            SELECT t.lexeme, (
+                SELECT sum(CASE w WHEN 'A' THEN %(title)s WHEN 'B' THEN %(topics)s
+                    ELSE %(abstract)s END)
+                FROM unnest(t.weights) AS w
+            ) AS mentions
+            FROM papers_paper p, unnest({_OWN_VECTOR}) AS t
+            WHERE p.id = %(paper)s
+        )
+        SELECT own.lexeme, own.mentions, coalesce(common.share, rare.share) AS share,
+            common.share IS NOT NULL AS counted,
+            (SELECT greatest(reltuples, 1) FROM pg_class WHERE oid = 'papers_paper'::regclass)
+        FROM own CROSS JOIN rare LEFT JOIN common ON common.lexeme = own.lexeme
+        WHERE char_length(own.lexeme) >= 3
+    """
+    # The GIN index finds the papers with any of the terms (or all of the rarest:
+    # ``_retrieval``), at most SIMILAR_MATCH_CAP; ``ts_rank_cd`` keeps the best
+    # ``limit``; those are then scored by the weight of the terms they share (a rare term
+    # of the title counts for more than a common one of the abstract).
+    _SIMILAR_CANDIDATES_SQL = """
+        WITH found AS MATERIALIZED (
+            SELECT id, search_vector
+            FROM papers_paper
+            WHERE search_vector @@ %(find)s::tsquery AND status = %(status)s AND id <> %(paper)s
+            LIMIT %(cap)s
+        ), best AS (
+            SELECT id, ts_rank_cd(%(weights)s::float4[], search_vector, %(query)s::tsquery, 1)
+                AS rank
+            FROM found
+            ORDER BY rank DESC, id DESC
+            LIMIT %(limit)s
+        )
+        SELECT best.id, best.rank, (
+            SELECT coalesce(sum(t.weight * CASE
+                WHEN p.search_vector @@ (quote_literal(t.lexeme) || ':A')::tsquery
+                THEN %(title_match)s ELSE 1 END), 0)
+            FROM unnest(%(lexemes)s::text[], %(term_weights)s::float8[]) AS t(lexeme, weight)
+            WHERE p.search_vector @@ quote_literal(t.lexeme)::tsquery
+        ) AS shared
+        FROM best JOIN papers_paper p ON p.id = best.id
+    """
+
+    def similar_terms(self, paper, using, limit):
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                self._SIMILAR_TERMS_SQL,
+                {
+                    "paper": paper.pk,
+                    "unknown": 0.01,  # no statistics yet (never analysed): a guess
+                    "title": SIMILAR_PLACE_WEIGHTS[0],
+                    "topics": SIMILAR_PLACE_WEIGHTS[1],
+                    "abstract": SIMILAR_PLACE_WEIGHTS[2],
+                },
+            )
+            rows = cursor.fetchall()
+        counts = _words_of([paper.title, paper.topics_text, paper.abstract])
+        terms = [
+            SimilarTerm(
+                lexeme=lexeme,
+                word=_word_for(lexeme, counts),
+                weight=min(float(mentions), SIMILAR_MENTIONS_CAP) * -math.log(max(share, 1e-9)),
+                share=share,
+                rows=share * total,
+                counted=counted,
+            )
+            for lexeme, mentions, share, counted, total in rows
+            if _countable_term(lexeme) and _distinctive(share, share * total)
+        ]
+        return _heaviest(terms, [paper.title, paper.topics_text, paper.abstract], limit)
+
+    @staticmethod
+    def _tsquery_of(kind, terms) -> str:
+        """A tsquery (input syntax, no stemming) for ``any`` or ``all`` of the terms."""
+        return (" | " if kind == "any" else " & ").join(f"'{term.lexeme}'" for term in terms)
+
+    def similar_candidates(self, paper, terms, using, limit):
+        from .models import Paper
+
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                self._SIMILAR_CANDIDATES_SQL,
+                {
+                    "weights": self.WEIGHTS,
+                    "find": self._tsquery_of(*_retrieval(terms)),
+                    "cap": SIMILAR_MATCH_CAP,
+                    "query": self._tsquery_of("any", terms),
+                    "status": Paper.Status.PUBLISHED,
+                    "paper": paper.pk,
+                    "limit": limit,
+                    "lexemes": [term.lexeme for term in terms],
+                    "term_weights": [term.weight for term in terms],
+                    "title_match": SIMILAR_TITLE_MATCH,
+                },
+            )
+            return _similarity_scores(cursor.fetchall(), terms)
+
+    def terms_in_papers(self, ids, terms, using):
+        by_lexeme = {term.lexeme: term for term in terms}
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                "SELECT id, ARRAY(SELECT unnest(tsvector_to_array(search_vector)) "
+                "INTERSECT SELECT unnest(%s::text[])) FROM papers_paper WHERE id = ANY(%s)",
+                [list(by_lexeme), ids],
+            )
+            rows = cursor.fetchall()
+        return {pk: [t for t in terms if t.lexeme in set(found)] for pk, found in rows}
 
     def similar_names(self, words, using, limit):
         from django.contrib.postgres.search import TrigramWordSimilarity
@@ -515,6 +837,121 @@ class _SqliteEngine:
             rows = cursor.fetchall()
         return {pk: marked_html(snippet) for pk, snippet in rows if snippet}
 
+    # Stems whose document counts are looked up, at most (the most mentioned first).
+    SIMILAR_LOOKUPS = 100
+
+    def similar_terms(self, paper, using, limit):
+        texts = [paper.title, paper.topics_text, paper.abstract]
+        mentions, words = defaultdict(float), defaultdict(Counter)
+        for place, pairs in zip(SIMILAR_PLACE_WEIGHTS, _INDEX_TOKENIZER.tokens(texts), strict=True):
+            for word, stem in pairs:
+                if _countable_term(word) and _countable_term(stem):
+                    mentions[stem] += place
+                    words[stem][word] += 1
+        stems = sorted(mentions, key=lambda stem: (-mentions[stem], stem))[: self.SIMILAR_LOOKUPS]
+        if not stems:
+            return []
+        placeholders = ", ".join(["%s"] * len(stems))
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                "SELECT NULL, max(id) FROM papers_paper UNION ALL "
+                f"SELECT term, doc FROM paper_search_terms WHERE term IN ({placeholders})",
+                stems,
+            )
+            rows = cursor.fetchall()
+        total = max(next((n for term, n in rows if term is None), 0) or 0, 1)
+        documents = {term: n for term, n in rows if term is not None}
+        terms = []
+        for stem in stems:
+            share = documents.get(stem, 0) / total
+            if documents.get(stem, 0) <= 1 or not _distinctive(share, documents[stem]):
+                continue  # in no other paper, or in too many to say anything
+            terms.append(
+                SimilarTerm(
+                    lexeme=stem,
+                    word=min(words[stem], key=lambda w: (-words[stem][w], len(w), w)),
+                    weight=min(mentions[stem], SIMILAR_MENTIONS_CAP) * -math.log(share),
+                    share=share,
+                    rows=documents[stem],
+                )
+            )
+        return _heaviest(terms, texts, limit)
+
+    def similar_candidates(self, paper, terms, using, limit):
+        from .models import Paper
+
+        # The paper's own words, which the index stems back to the terms' lexemes; the
+        # authors column is left out (as when choosing the terms). FTS5 finds the papers
+        # with any of them (or all of the rarest: ``_retrieval``) and bm25 keeps the best
+        # ``limit``; ``highlight`` then marks, in those only, the words that matched.
+        def match(kind, terms):
+            words = (" OR " if kind == "any" else " AND ").join(
+                '"' + term.word.replace('"', '""') + '"' for term in terms
+            )
+            return f"{{title topics_text abstract}} : ({words})"
+
+        weights = ", ".join(str(w) for w in _FtsRank.WEIGHTS)
+        title = "highlight(paper_search, 0, %s, %s)"
+        others = "highlight(paper_search, 2, %s, %s) || ' ' || highlight(paper_search, 3, %s, %s)"
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                f"""
+                WITH best AS (
+                    SELECT paper_search.rowid AS id, -bm25(paper_search, {weights}) AS rank
+                    FROM paper_search JOIN papers_paper p ON p.id = paper_search.rowid
+                    WHERE paper_search MATCH %s AND p.status = %s AND p.id <> %s
+                    ORDER BY rank DESC, paper_search.rowid DESC LIMIT %s
+                )
+                SELECT best.id, best.rank, {title}, {others}
+                FROM best JOIN paper_search ON paper_search.rowid = best.id
+                WHERE paper_search MATCH %s
+                """,
+                [
+                    match(*_retrieval(terms)),
+                    Paper.Status.PUBLISHED,
+                    paper.pk,
+                    limit,
+                    *[START, STOP] * 3,
+                    match("any", terms),
+                ],
+            )
+            rows = cursor.fetchall()
+        marked = {
+            pk: [set(re.findall(f"{START}(.*?){STOP}", text or "")) for text in texts]
+            for pk, _, *texts in rows
+        }
+        words = sorted({word for found in marked.values() for word in found[0] | found[1]})
+        stem_of = {
+            word: pairs[0][1]
+            for word, pairs in zip(words, _INDEX_TOKENIZER.tokens(words), strict=True)
+            if pairs
+        }
+        weight_of = {term.lexeme: term.weight for term in terms}
+        shared = {}
+        for pk, (in_title, elsewhere) in marked.items():
+            title_stems = {stem_of.get(word) for word in in_title}
+            stems = title_stems | {stem_of.get(word) for word in elsewhere}
+            shared[pk] = sum(
+                weight_of.get(stem, 0) * (SIMILAR_TITLE_MATCH if stem in title_stems else 1)
+                for stem in stems
+            )
+        return _similarity_scores([(pk, rank, shared[pk]) for pk, rank, *_ in rows], terms)
+
+    def terms_in_papers(self, ids, terms, using):
+        from .models import Paper
+
+        rows = list(
+            Paper.objects.using(using)
+            .filter(pk__in=ids)
+            .values_list("pk", "title", "topics_text", "abstract")
+        )
+        tokens = _INDEX_TOKENIZER.tokens(["\n".join(texts) for _, *texts in rows])
+        found = {}
+        for (pk, *_), pairs in zip(rows, tokens, strict=True):
+            stems = {stem for _, stem in pairs}
+            found[pk] = [term for term in terms if term.lexeme in stems]
+        return found
+
     def similar_names(self, words, using, limit):
         """Without trigrams: names sharing a word's first three letters, scored by difflib."""
         from .models import Author, Topic
@@ -539,6 +976,59 @@ class _SqliteEngine:
             scored.sort(key=lambda obj: (-obj.similarity, obj.name))
             found[model] = scored[:limit]
         return {"authors": found[Author], "topics": found[Topic]}
+
+
+class _IndexTokenizer:
+    """The FTS5 index's own tokenizer, run on a private in-memory SQLite database (one
+    per thread): the words of texts with the stems the index stores for them. It never
+    touches the catalogue's database, so it costs no query."""
+
+    TOKENIZE = "porter unicode61 remove_diacritics 2"  # as ``paper_search`` (SQLITE_SCHEMA)
+
+    def __init__(self):
+        self.local = threading.local()
+
+    def _connection(self):
+        connection = getattr(self.local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(":memory:", isolation_level=None)
+            connection.executescript(
+                f"""
+                CREATE VIRTUAL TABLE stems USING fts5(text, tokenize='{self.TOKENIZE}');
+                CREATE VIRTUAL TABLE words USING fts5(
+                    text, tokenize='unicode61 remove_diacritics 2'
+                );
+                CREATE VIRTUAL TABLE stem_tokens USING fts5vocab(stems, instance);
+                CREATE VIRTUAL TABLE word_tokens USING fts5vocab(words, instance);
+                """
+            )
+            self.local.connection = connection
+        return connection
+
+    def tokens(self, texts: list[str]) -> list[list[tuple[str, str]]]:
+        """For each text, its ``(word, stem)`` pairs in order (words lower-cased)."""
+        connection = self._connection()
+        rows = [(n, text or "") for n, text in enumerate(texts, 1)]
+        try:
+            connection.executemany("INSERT INTO stems(rowid, text) VALUES (?, ?)", rows)
+            connection.executemany("INSERT INTO words(rowid, text) VALUES (?, ?)", rows)
+            stems = {
+                (doc, offset): term
+                for term, doc, offset in connection.execute(
+                    "SELECT term, doc, offset FROM stem_tokens"
+                )
+            }
+            words = connection.execute("SELECT term, doc, offset FROM word_tokens").fetchall()
+        finally:
+            connection.execute("DELETE FROM stems")
+            connection.execute("DELETE FROM words")
+        result = [[] for _ in texts]
+        for word, doc, offset in sorted(words, key=lambda row: (row[1], row[2])):
+            result[doc - 1].append((word, stems.get((doc, offset), word)))
+        return result
+
+
+_INDEX_TOKENIZER = _IndexTokenizer()
 
 
 _POSTGRES = _PostgresEngine()
@@ -700,9 +1190,12 @@ SQLITE_SCHEMA = [
     )
     """,
     *SQLITE_TRIGGERS.values(),
+    # Papers per term (read by "more like this" to tell distinctive terms from common ones).
+    "CREATE VIRTUAL TABLE IF NOT EXISTS paper_search_terms USING fts5vocab(paper_search, row)",
 ]
 SQLITE_DROP = [
     *(f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS),
+    "DROP TABLE IF EXISTS paper_search_terms",
     "DROP TABLE IF EXISTS paper_search",
 ]
 
@@ -860,13 +1353,18 @@ __all__ = [
     "MAX_QUERY_LENGTH",
     "IndexDuringBulkLoad",
     "ParsedQuery",
+    "SimilarTerm",
     "filter_matching",
     "index_papers",
     "marked_html",
     "parse_query",
     "rebuild_index",
+    "refresh_statistics",
+    "similar_candidates",
     "similar_names",
+    "similar_terms",
     "snippets",
+    "terms_in_papers",
     "with_rank",
 ]
 

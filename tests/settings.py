@@ -22,9 +22,13 @@ WHITENOISE_AUTOREFRESH = True
 # Facet counts are computed afresh on every request (tests/test_search.py turns the
 # cache on where it tests it).
 SEARCH_FACET_CACHE_SECONDS = 0
+# Similar papers are worked out on every request (tests/test_similar.py turns the
+# cache on where it tests it).
+SIMILAR_CACHE_SECONDS = 0
 # Tests see every change at once; tests/test_pagecache.py switches the cache on.
 PAGE_CACHE_SECONDS = 0
 # Time limits far above what the small test data needs, so that a busy machine
 # never sends a test down a fallback path; the tests of those paths lower them.
 SEARCH_FACET_TIME_LIMIT_MS = 10_000
 SEARCH_RANK_TIME_LIMIT_MS = 10_000
+SIMILAR_TIME_LIMIT_MS = 10_000

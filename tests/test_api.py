@@ -116,6 +116,7 @@ def test_paper_detail(client, catalogue):
         "pdf": "https://arxiv.org/pdf/2306.14846",
         "project_page": None,
         "doi": "https://doi.org/10.1000/vint",
+        "similar": "http://testserver/api/v1/papers/?like=2306.14846",
     }
 
 

@@ -275,8 +275,13 @@ def grow_catalogue(catalogue, count):
 
 
 # The catalogue pages also run one grouped query per facet (papers/facets.py), and on
-# PostgreSQL set a time limit around them.
-QUERY_BUDGET = {"/papers/": 14, "/topics/world-models/": 17}
+# PostgreSQL set a time limit around them. A paper's page works out its similar papers
+# (papers/similar.py: six queries, and on PostgreSQL a time limit around them; the
+# tests keep no cache).
+QUERY_BUDGET = {"/papers/": 14, "/topics/world-models/": 17, "/papers/2306.14846/": 18}
+# Pages whose sections do less when they have less to show: a paper's similar papers
+# skip their last queries when no paper shares its terms. They must not grow.
+SHRINKING = {"/papers/2306.14846/"}
 
 
 @pytest.mark.parametrize("url", LIST_PAGES)
@@ -289,7 +294,10 @@ def test_query_count_does_not_grow_with_the_catalogue(client, catalogue, url):
 
     small = count_queries()
     grow_catalogue(catalogue, 12)
-    assert count_queries() == small
+    if url in SHRINKING:
+        assert count_queries() <= small
+    else:
+        assert count_queries() == small
     assert small <= QUERY_BUDGET.get(url, 10)
 
 

@@ -15,7 +15,7 @@ from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import api, ratelimit, selectors, trending
+from .. import api, ratelimit, selectors, similar, trending
 from ..caching import public_cache
 from ..catalogue_search import catalogue_search
 from ..filters import FILTER_NAMES
@@ -23,7 +23,7 @@ from ..models import Author, Paper
 
 API_MAX_AGE = 60
 PAGE_PARAMETERS = ("page", "per_page")
-CATALOGUE_PARAMETERS = ("q", *FILTER_NAMES, "sort", "more", *PAGE_PARAMETERS)
+CATALOGUE_PARAMETERS = ("q", *FILTER_NAMES, "like", "sort", "more", *PAGE_PARAMETERS)
 
 
 def api_view(*, parameters=()):
@@ -92,6 +92,7 @@ def paper_list(request):
         "per_page": wanted.per_page,
         **api.page_links(request, page),
         "query": result.query.text or None,
+        "like": result.like.arxiv_id if result.like else None,
         "sort": result.sort,
         "notices": result.notices,
         "results": [
@@ -115,7 +116,12 @@ def _paper(request, paper_filter: Q) -> dict:
         paper = selectors.paper_detail(paper_filter, user=AnonymousUser())
     except Paper.DoesNotExist:
         raise api.not_found("No such paper in the catalogue.") from None
-    return api.paper_detail(request, paper, explanation=trending.explain(paper))
+    return api.paper_detail(
+        request,
+        paper,
+        explanation=trending.explain(paper),
+        similar=similar.similar_papers(paper),
+    )
 
 
 @api_view()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from .. import bibtex, selectors, trending
+from .. import bibtex, selectors, similar, trending
 from ..editions import Edition, latest_edition_date
 from ..models import Author, Paper
 from ..pagecache import cache_for_visitors
@@ -83,6 +83,7 @@ def _render_paper(request, paper_filter: Q):
             "canonical_url": request.build_absolute_uri(paper.get_absolute_url()),
             "bibtex": bibtex.paper_entry(paper, site_url=request.build_absolute_uri("/")[:-1]),
             "bibtex_url": bibtex_url,
+            "similar_papers": similar.similar_papers(paper),
         },
     )
 

@@ -34,6 +34,8 @@ TARGETS_MS = {
     "day": 20,
     "week": 20,
     "paper": 15,
+    "paper_cold": 50,  # a paper whose similar papers are not cached yet
+    "like": 150,
     "author": 15,
     "search": 150,
     "search_facets": 150,
@@ -54,6 +56,17 @@ done = function(summary, latency, requests)
     .. '"p50_us": %d, "p95_us": %d, "p99_us": %d}\n',
     summary.requests, summary.duration, errors, summary.errors.status,
     latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+# Each request a different path (a paper not asked for yet), from a random start.
+WRK_PATHS = r"""
+local paths = {PATHS}
+math.randomseed(os.time() + os.clock() * 1000000)
+local counter = math.random(#paths)
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter % #paths) + 1])
 end
 """
 
@@ -285,6 +298,11 @@ class SizeRun:
             for name, path in targets["pages"].items():
                 visitor[name] = self.measure(path)
                 member[name] = self.measure(path, session=sessions[0])
+            # Papers whose similar papers are not cached: each request a paper not seen.
+            cold = cold_paper_paths()
+            half = len(cold) // 2
+            visitor["paper_cold"] = self.measure(cold[0], paths=cold[:half])
+            member["paper_cold"] = self.measure(cold[half], session=sessions[0], paths=cold[half:])
             vote_path = targets.get("upvote")
             if vote_path:
                 member["upvote"] = self.measure(vote_path, voters=sessions)
@@ -352,9 +370,10 @@ class SizeRun:
         except urllib.error.HTTPError as error:
             return {"status": error.code, "queries": error.headers.get("X-DB-Queries")}
 
-    def measure(self, path, *, session=None, voters=None) -> dict:
+    def measure(self, path, *, session=None, voters=None, paths=None) -> dict:
         """Latency of ``path`` as a visitor, a logged-in member (``session``: no page
-        cache) or as many members voting (``voters``)."""
+        cache) or as many members voting (``voters``); with ``paths``, each request asks
+        for the next of them instead (pages not cached yet: ``path`` is one of them)."""
         who = "voters" if voters else "member" if session else "visitor"
         print(f"[{self.papers:,}] {who:8} {path}", file=sys.stderr, flush=True)
         # The first request of a worker also opens its database connection (and a
@@ -373,6 +392,9 @@ class SizeRun:
                 script.write(WRK_POST.replace("{SESSIONS}", "{" + lua_sessions + "}"))
             elif session:
                 script.write(f'wrk.headers["Cookie"] = "sessionid={session[0]}"\n')
+            if paths:
+                lua_paths = ", ".join(f'"{p}"' for p in paths)
+                script.write(WRK_PATHS.replace("{PATHS}", "{" + lua_paths + "}"))
             script.write(WRK_REPORT)
         try:
             run_wrk(
@@ -435,6 +457,7 @@ def discover_targets() -> dict:
         "search": f"/papers/?q={three_words.replace(' ', '+')}",
         "search_facets": f"/papers/?q={three_words.replace(' ', '+')}{facets}",
         "paper": paper.get_absolute_url(),
+        "like": f"/papers/?like={paper.arxiv_id}",
         "author": author.get_absolute_url(),
         "topic": topic.get_absolute_url(),
         "api": f"/api/v1/papers/?q={query.replace(' ', '+')}",
@@ -447,6 +470,22 @@ def discover_targets() -> dict:
     with contextlib.suppress(NoReverseMatch):
         targets["upvote"] = reverse("paper_upvote", args=[paper.arxiv_id])
     return targets
+
+
+def cold_paper_paths(count: int = 20000, seed: int = 1) -> list[str]:
+    """Paths of ``count`` random published papers (each asked for once: their similar
+    papers are worked out, not read from the cache)."""
+    import random
+
+    from papers.models import Paper
+
+    top = Paper.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    rng = random.Random(seed)
+    ids = rng.sample(range(1, top + 1), min(count * 2, top))
+    found = Paper.objects.published().filter(pk__in=ids).exclude(arxiv_id=None)
+    paths = [f"/papers/{arxiv_id}/" for arxiv_id in found.values_list("arxiv_id", flat=True)]
+    rng.shuffle(paths)
+    return paths[:count]
 
 
 def bench_sessions(count: int) -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from papers import search
 from papers.synthetic import MAX_PAPERS, generate
 
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             end=end_date,
             progress=lambda message: self.stdout.write(f"  {message}"),
         )
+        search.refresh_statistics()  # the rarity of terms, for "more like this"
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(

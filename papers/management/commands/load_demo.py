@@ -3,6 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from papers import search
 from papers.demo import load_demo
 
 
@@ -22,5 +23,6 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"--anchor must be a date such as 2026-11-26: {exc}") from exc
         summary = load_demo(anchor=anchor_date)
+        search.refresh_statistics()  # the rarity of terms, for "more like this"
         for key in sorted(summary):
             self.stdout.write(f"{key}: {summary[key]}")
