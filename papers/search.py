@@ -427,8 +427,8 @@ WORD_PREFIXES = frozenset(
 _PLAIN_TERM = re.compile(r"[^\W_]+")  # letters and digits only: no URL, path or compound
 
 
-SIMILAR_MATCH_BUDGET = 500  # papers a "more like this" query should match (estimated)
-SIMILAR_MATCH_CAP = 1000  # papers it ranks at most, whatever the estimate said
+SIMILAR_MATCH_BUDGET = 150  # papers a "more like this" query should match (estimated)
+SIMILAR_MATCH_CAP = 300  # papers it ranks at most, whatever the estimate said
 
 
 def _retrieval(terms: list[SimilarTerm]) -> tuple[str, list[SimilarTerm]]:
