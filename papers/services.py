@@ -281,6 +281,8 @@ def submission_approve(*, paper: Paper) -> bool:
     updated = Paper.objects.filter(pk=paper.pk, status=Paper.Status.PENDING).update(
         status=Paper.Status.PUBLISHED, listed_on=timezone.localdate(), updated_at=timezone.now()
     )
+    if updated:
+        transaction.on_commit(pagecache.catalogue_changed)  # it joins today's pages
     return bool(updated)
 
 

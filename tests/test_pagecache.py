@@ -101,3 +101,15 @@ def test_switched_off_with_zero_seconds(client, paper, settings):
     settings.PAGE_CACHE_SECONDS = 0
     get(client)
     assert "X-Page-Cache" not in get(client)
+
+
+def test_an_approved_submission_invalidates_pages(client, django_capture_on_commit_callbacks):
+    pending = make_paper(
+        title="Freshly Approved Paper", arxiv_id="2411.00001", status=Paper.Status.PENDING
+    )
+    assert "Freshly Approved Paper" not in get(client, "/papers/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.submission_approve(paper=pending)
+    response = get(client, "/papers/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "Freshly Approved Paper" in response.content.decode()
