@@ -157,17 +157,22 @@ def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _api_path(paper) -> str:
+    """The path of a paper in the API: by arXiv id, else by primary key."""
+    if paper.arxiv_id:
+        return reverse("api_paper", args=[paper.arxiv_id])
+    return reverse("api_paper_by_pk", args=[paper.pk])
+
+
 def paper_links(request, paper) -> dict:
     absolute = request.build_absolute_uri
     if paper.arxiv_id:
-        api = reverse("api_paper", args=[paper.arxiv_id])
         bibtex = reverse("paper_bibtex", args=[paper.arxiv_id])
     else:
-        api = reverse("api_paper_by_pk", args=[paper.pk])
         bibtex = reverse("paper_bibtex_by_pk", args=[paper.pk])
     return {
         "page": absolute(paper.get_absolute_url()),
-        "api": absolute(api),
+        "api": absolute(_api_path(paper)),
         "bibtex": absolute(bibtex),
         "arxiv": paper.arxiv_url or None,
         "pdf": paper.pdf_link or None,
@@ -216,10 +221,6 @@ def paper_summary(request, paper, *, now: dt.datetime | None = None) -> dict:
 def similar_item(request, item) -> dict:
     """One of a paper's similar papers (``similar.SimilarPaper``)."""
     paper = item.paper
-    if paper.arxiv_id:
-        api = reverse("api_paper", args=[paper.arxiv_id])
-    else:
-        api = reverse("api_paper_by_pk", args=[paper.pk])
     return {
         "id": paper.pk,
         "arxiv_id": paper.arxiv_id,
@@ -227,7 +228,7 @@ def similar_item(request, item) -> dict:
         "reasons": item.reasons,
         "links": {
             "page": request.build_absolute_uri(paper.get_absolute_url()),
-            "api": request.build_absolute_uri(api),
+            "api": request.build_absolute_uri(_api_path(paper)),
         },
     }
 
