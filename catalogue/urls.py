@@ -6,5 +6,9 @@ admin.site.site_title = "Paper Catalogue admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("papers.urls")),
+    path("", include("papers.browse.urls")),
+    path("", include("papers.community.urls")),
+    path("", include("papers.digest.urls")),
+    path("", include("papers.api.urls")),
+    path("", include("papers.web.urls")),
 ]

@@ -1,4 +1,9 @@
-"""Test data builders. Each returns saved objects with sensible, unique defaults."""
+"""Test data builders. Each returns saved objects with sensible, unique defaults.
+
+Like every writer, they end with ``derived.papers_changed`` for the papers they
+wrote (papers/core/derived.py), so search text and ``has_code`` are fresh; a
+test that then edits rows with the ORM calls it too.
+"""
 
 import datetime as dt
 import itertools
@@ -7,17 +12,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.utils import timezone
 
-from papers.models import (
-    Author,
-    Authorship,
-    Category,
-    CodeLink,
-    Paper,
-    Repository,
-    Subscription,
-    Topic,
-    Upvote,
-)
+from papers.community.models import Upvote
+from papers.core import derived
+from papers.core.models import Author, Authorship, Category, CodeLink, Paper, Repository, Topic
+from papers.digest.models import Subscription
 
 _seq = itertools.count(1)
 
@@ -75,6 +73,7 @@ def make_paper(*, authors=(), topics=(), repositories=(), categories=(), **field
         paper.categories.add(*categories)
     for repository in repositories:
         CodeLink.objects.create(paper=paper, repository=repository, is_official=True)
+    derived.papers_changed(paper_ids=[paper.pk])
     paper.refresh_from_db()
     return paper
 
@@ -174,3 +173,45 @@ def generated_arxiv_feed(count: int, *, first: int = 1, authors_per_paper: int =
         )
         for n in range(first, first + count)
     )
+
+
+def admin_paper_data(paper, **changes) -> dict:
+    """The paper editor's form (``/admin/core/paper/<pk>/change/``) for ``paper`` as it is
+    now, with ``changes`` applied: what a curator's browser sends when saving it."""
+    paper.refresh_from_db()
+    authorships = list(paper.authorships.order_by("position"))
+    links = list(paper.code_links.order_by("pk"))
+    data = {
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "status": paper.status,
+        "listed_on": paper.listed_on.isoformat(),
+        "arxiv_id": paper.arxiv_id or "",
+        "published": paper.published.isoformat() if paper.published else "",
+        "project_page": paper.project_page,
+        "topics": [topic.pk for topic in paper.topics.all()],
+        "categories": [category.pk for category in paper.categories.all()],
+        "primary_category": paper.primary_category_id or "",
+        "authorships-TOTAL_FORMS": str(len(authorships)),
+        "authorships-INITIAL_FORMS": str(len(authorships)),
+        "code_links-TOTAL_FORMS": str(len(links)),
+        "code_links-INITIAL_FORMS": str(len(links)),
+    }
+    for n, row in enumerate(authorships):
+        data |= {
+            f"authorships-{n}-id": row.pk,
+            f"authorships-{n}-paper": paper.pk,
+            f"authorships-{n}-position": row.position,
+            f"authorships-{n}-author": row.author_id,
+            f"authorships-{n}-affiliation": row.affiliation,
+        }
+    for n, link in enumerate(links):
+        data |= {
+            f"code_links-{n}-id": link.pk,
+            f"code_links-{n}-paper": paper.pk,
+            f"code_links-{n}-repository": link.repository_id,
+        }
+        if link.is_official:
+            data[f"code_links-{n}-is_official"] = "on"
+    data.update(changes)
+    return data

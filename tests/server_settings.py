@@ -7,7 +7,7 @@ cookies that plain HTTP on loopback may carry.
 
 import os
 
-from tests.settings import *  # noqa: F403
+from catalogue.settings.test import *  # noqa: F403
 
 if os.environ.get("REDIS_URL"):
     CACHES = {

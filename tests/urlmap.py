@@ -20,10 +20,11 @@ from django.urls import URLResolver, get_resolver
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from papers import subscriptions
-from papers.models import DigestDelivery, Paper, Upvote
-
-from .factories import (
+from papers.community.models import Upvote
+from papers.core.models import Paper
+from papers.digest import subscriptions
+from papers.digest.models import DigestDelivery
+from tests.factories import (
     make_author,
     make_category,
     make_paper,
@@ -37,7 +38,7 @@ from .factories import (
 ARGUMENT = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 # Regular-expression patterns, by their text, and an address each one matches.
 REGEX_EXAMPLES = {
-    "admin/^(?P<app_label>auth|papers)/$": "admin/papers/",
+    "admin/^(?P<app_label>auth|core|community|digest)/$": "admin/core/",
     "admin/(?P<url>.*)$": "admin/no-such-page/",
     "^api/(?P<rest>.*)$": "api/v2/papers/",
 }
@@ -111,7 +112,7 @@ def _walk(patterns, prefix="", namespace=""):
 
 
 def _admin_object_id(name: str) -> str:
-    """The pk of a row of the model an admin URL name is about (``admin:papers_paper_change``)."""
+    """The pk of a row of the model an admin URL name is about (``admin:core_paper_change``)."""
     for model in apps.get_models():
         label = f"{model._meta.app_label}_{model._meta.model_name}_"
         if name.removeprefix("admin:").startswith(label):

@@ -8,7 +8,7 @@ would run sets ``window.__xss`` or opens a dialog, so a browser test can tell.
 import datetime as dt
 from html.parser import HTMLParser
 
-from .factories import make_author, make_paper, make_repository, make_topic, make_user
+from tests.factories import make_author, make_paper, make_repository, make_topic, make_user
 
 PAYLOADS = [
     "<script>window.__xss=1</script>",
@@ -118,7 +118,7 @@ def hostile_catalogue():
     # A username of the shape Django's sign-up form refuses, as an account made
     # outside that form (the admin, a data import) could have; no "/" (it is a URL).
     member = make_user("<img src=x onerror=window.__xss=1>", email="xss@example.org")
-    from papers.models import Upvote
+    from papers.community.models import Upvote
 
     Upvote.objects.create(user=member, paper=papers[0])
     pages = [

@@ -159,7 +159,7 @@ def catalogue():
 @pytest.fixture
 def key_pages(catalogue):
     """(name, path) of the pages the accessibility, validity and design checks visit."""
-    from papers.models import Author, Topic
+    from papers.core.models import Author, Topic
 
     topic = Topic.objects.get(name="Large Language Models")
     author = Author.objects.filter(authorships__paper__arxiv_id="2306.14846").first()

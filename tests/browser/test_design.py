@@ -144,7 +144,7 @@ def test_the_other_pages_fit_a_phone_too(new_context, catalogue, member, live_ur
     from django.conf import settings
     from django.test import Client
 
-    from papers.models import Repository
+    from papers.core.models import Repository
 
     client = Client()
     client.force_login(member)

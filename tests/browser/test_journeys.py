@@ -10,7 +10,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from papers.models import Paper, Upvote
+from papers.community.models import Upvote
+from papers.core.models import Paper
 from tests.browser.conftest import ANCHOR
 from tests.factories import make_user
 
@@ -144,7 +145,7 @@ def test_a_curator_edits_a_paper_in_the_admin_and_sees_it_on_the_site(any_page, 
     page.get_by_label("Username").fill("curator")
     page.get_by_label("Password").fill("correct horse battery staple")
     page.get_by_role("button", name="Log in").click()
-    page.goto("/admin/papers/paper/?q=ViNT")
+    page.goto("/admin/core/paper/?q=ViNT")
     page.get_by_role("link", name="ViNT: A Foundation Model for Visual Navigation").click()
     page.get_by_label("Title:", exact=True).fill("ViNT: A Foundation Model for Robot Navigation")
     page.get_by_role("button", name="Save", exact=True).click()

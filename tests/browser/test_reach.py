@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from papers.models import Subscription
+from papers.digest.models import Subscription
 from tests.factories import make_paper
 
 

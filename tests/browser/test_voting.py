@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from papers.models import Paper, Upvote
+from papers.community.models import Upvote
+from papers.core.models import Paper
 from tests.factories import make_paper, make_upvote, make_user
 
 
