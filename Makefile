@@ -33,15 +33,16 @@ $(VENV)/.installed: $(VENV)/bin/activate pyproject.toml
 
 install: $(VENV)/.installed
 
+# manage.py uses catalogue.settings.dev unless DJANGO_SETTINGS_MODULE says otherwise.
 migrate: install
-	DEBUG=$${DEBUG:-true} $(MANAGE) migrate --noinput
+	$(MANAGE) migrate --noinput
 
 demo: migrate
-	DEBUG=$${DEBUG:-true} $(MANAGE) load_demo
+	$(MANAGE) load_demo
 
 run: demo
-	@DEBUG=true $(MANAGE) ensure_local_admin
-	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+	@$(MANAGE) ensure_local_admin
+	$(MANAGE) runserver 127.0.0.1:8000
 
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
@@ -73,13 +74,16 @@ clean:
 # Production mode: gunicorn with DEBUG off. Needs SECRET_KEY, ALLOWED_HOSTS and
 # usually DATABASE_URL, REDIS_URL and EMAIL_HOST in the environment (see README,
 # Deploying). check --deploy reports what is missing but does not stop a trial run.
+serve: export DJANGO_SETTINGS_MODULE = catalogue.settings.prod
 serve: install
-	-DEBUG=false $(MANAGE) check --deploy
-	DEBUG=false $(MANAGE) collectstatic --noinput -v0
-	DEBUG=false $(MANAGE) migrate --noinput
-	DEBUG=false $(VENV)/bin/gunicorn -c python:catalogue.gunicorn catalogue.wsgi
+	-$(MANAGE) check --deploy
+	$(MANAGE) collectstatic --noinput -v0
+	$(MANAGE) migrate --noinput
+	$(VENV)/bin/gunicorn -c python:catalogue.gunicorn catalogue.wsgi
 
-# Benchmark on PostgreSQL at 10k, 100k and 1M papers (BENCH_SIZES=10000,100000 to choose).
+# Benchmark on PostgreSQL at 10k, 100k and 1M papers (BENCH_SIZES=10000,100000 to choose);
+# tools/bench, docs/performance.md. Needs wrk (apt-get install wrk).
 bench: install
-	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
-	DEBUG=true $(MANAGE) benchmark --sizes $${BENCH_SIZES:-10000,100000,1000000} $(BENCH_ARGS)
+	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install -y wrk"; exit 1; }
+	DJANGO_SETTINGS_MODULE=tools.bench.settings $(MANAGE) benchmark \
+		--sizes $${BENCH_SIZES:-10000,100000,1000000} $(BENCH_ARGS)

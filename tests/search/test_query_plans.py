@@ -16,6 +16,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from papers.core.models import Author, Topic
+from papers.search import engines
+from papers.search.query import parse_query
+from tools.bench.management.commands.generate_papers import Command as GeneratePapers
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plans"),
@@ -27,7 +30,7 @@ PAPERS = 6000
 @pytest.fixture
 def catalogue():
     call_command(
-        "generate_papers", papers=PAPERS, seed=5, end=dt.date(2026, 11, 26).isoformat(),
+        GeneratePapers(), papers=PAPERS, seed=5, end=dt.date(2026, 11, 26).isoformat(),
         stdout=io.StringIO(),
     )  # fmt: skip
     with connection.cursor() as cursor:
@@ -104,3 +107,17 @@ def test_narrowed_facet_counts_do_not_scan_every_paper(client, catalogue):
     assert len(counting) >= 4  # one grouped query per facet
     for plan in counting:
         assert "Seq Scan on core_paper " not in plan + " ", plan
+
+
+def test_approximate_names_use_the_trigram_indexes(catalogue):
+    """A misspelt author name is looked up through the trigram GIN index, not by reading
+    every author (the catalogue has thousands: the planner's choice is stable)."""
+    with CaptureQueriesContext(connection) as captured:
+        engines.similar_names(parse_query("schmidhubr"))
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert len(statements) == 2  # authors, then topics
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + statements[0])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "author_name_trgm_idx" in plan, plan
+    assert "Seq Scan on core_author" not in plan, plan

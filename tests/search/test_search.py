@@ -685,14 +685,6 @@ def test_postgres_uses_the_gin_index_for_search(db):
     assert list(papers.values_list("title", flat=True)) == ["Zorblax Networks"]
 
 
-@only_postgres
-def test_postgres_uses_the_trigram_index_for_names(db):
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-    plan = Author.objects.filter(name__trigram_word_similar="schmidhubr").explain()
-    assert "author_name_trgm_idx" in plan
-
-
 def test_canonical_params_keep_only_valid_values(client, demo):
     response = client.get("/papers/?q=graph&topic=reasoning&topic=nope&year=x&sort=new&utm=1")
     params = response.context["catalogue"].params
