@@ -147,6 +147,13 @@ class Repository(models.Model):
         max_length=50, blank=True, help_text="e.g. pytorch, jax, tf (lower case)."
     )
     description = models.TextField(blank=True)
+    topics = models.JSONField(default=list, blank=True, help_text="The code host's topic tags.")
+    archived = models.BooleanField(default=False)
+    pushed_at = models.DateTimeField("last push", null=True, blank=True)
+    gone_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the code host last said it no longer exists."
+    )
+    etag = models.CharField(max_length=200, blank=True, editable=False)
     last_synced = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -255,6 +262,12 @@ class Paper(models.Model):
     title = models.CharField(max_length=500)
     abstract = models.TextField(blank=True)
     published = models.DateField(null=True, blank=True, help_text="arXiv v1 date.")
+    published_precision = models.CharField(
+        max_length=5,
+        choices=[("day", "Day"), ("month", "Month")],
+        default="day",
+        help_text="How much of the published date is known (a month: from the arXiv id).",
+    )
     arxiv_updated = models.DateField(null=True, blank=True, help_text="Latest arXiv version date.")
     listed_on = models.DateField(
         default=timezone.localdate, help_text="The daily edition the paper belongs to."
@@ -288,6 +301,16 @@ class Paper(models.Model):
         help_text="Upvotes on Hugging Face Daily Papers when imported; not our members' votes.",
     )
     has_code = models.BooleanField(default=False, editable=False)
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
+    thumbnail = models.ImageField(
+        upload_to="thumbnails/%Y/%m/",
+        blank=True,
+        width_field="thumbnail_width",
+        height_field="thumbnail_height",
+        help_text="The first page of the PDF, small (made by the ingest worker).",
+    )
+    thumbnail_width = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    thumbnail_height = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     year = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
@@ -315,6 +338,10 @@ class Paper(models.Model):
                 name="paper_status_valid",
             ),
             models.CheckConstraint(condition=Q(trending_score__gte=0), name="paper_trending_gte_0"),
+            models.CheckConstraint(
+                condition=Q(published_precision__in=["day", "month"]),
+                name="paper_published_precision_valid",
+            ),
         ]
         # The full-text index (a PostgreSQL tsvector column with a GIN index, or a
         # SQLite FTS5 table) is created by migration 0002 and hidden in papers/search.py.
