@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "papers.web.context_processors.site",
+                "papers.community.context_processors.notifications",
             ],
         },
     },
@@ -245,6 +246,14 @@ RATE_LIMITS = {
     "subscribe": {"ip": "20/h", "account": "3/h"},
     "unsubscribe": {"ip": "100/h"},
     "api": {"ip": ["120/m", "10000/d"]},
+    # Community: posting and editing comments, previews, reports, collections and
+    # follows, author claims, profile edits.
+    "comment": {"user": ["5/m", "60/d"]},
+    "comment_preview": {"user": "30/m"},
+    "report": {"user": "20/h"},
+    "collect": {"user": ["60/m", "2000/d"]},
+    "claim": {"user": "5/d"},
+    "profile": {"user": "30/h"},
 }
 # Reverse proxies in front of the app that append the client to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0)
@@ -263,3 +272,18 @@ SEARCH_MAX_RESULTS_WINDOW = env.integer("SEARCH_MAX_RESULTS_WINDOW", 9000)
 # gives up after this long (the page then shows none).
 SIMILAR_CACHE_SECONDS = env.integer("SIMILAR_CACHE_SECONDS", 3600)
 SIMILAR_TIME_LIMIT_MS = env.integer("SIMILAR_TIME_LIMIT_MS", 250)
+
+# Community (papers/community/, README "Community"). Comments: at most this many
+# characters of markdown; editable this many minutes after posting; a new account's
+# first COMMENT_REVIEW_FIRST comments (0: none) wait for staff approval while the
+# account is younger than COMMENT_REVIEW_ACCOUNT_DAYS days; threads per page.
+COMMENT_MAX_LENGTH = env.integer("COMMENT_MAX_LENGTH", 5000)
+COMMENT_EDIT_MINUTES = env.integer("COMMENT_EDIT_MINUTES", 15)
+COMMENT_REVIEW_FIRST = env.integer("COMMENT_REVIEW_FIRST", 1)
+COMMENT_REVIEW_ACCOUNT_DAYS = env.integer("COMMENT_REVIEW_ACCOUNT_DAYS", 7)
+COMMENT_THREADS_PER_PAGE = env.integer("COMMENT_THREADS_PER_PAGE", 50)
+# Notification emails (members who chose them): one email gathers what happened,
+# and a member gets at most one every NOTIFICATION_EMAIL_MINUTES.
+NOTIFICATION_EMAIL_MINUTES = env.integer("NOTIFICATION_EMAIL_MINUTES", 60)
+# "For you": new papers from what a member follows, listed in the last FOR_YOU_DAYS days.
+FOR_YOU_DAYS = env.integer("FOR_YOU_DAYS", 14)

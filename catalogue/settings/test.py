@@ -26,3 +26,5 @@ PAGE_CACHE_SECONDS = 0
 SEARCH_FACET_TIME_LIMIT_MS = 10_000
 SEARCH_RANK_TIME_LIMIT_MS = 10_000
 SIMILAR_TIME_LIMIT_MS = 10_000
+# Comments are published at once; tests/community/test_moderation.py turns review on.
+COMMENT_REVIEW_FIRST = 0

@@ -14,7 +14,7 @@ from papers.core import derived
 from papers.core.models import Paper
 
 from . import trending
-from .models import Upvote
+from .models import Comment, CommentVote, Upvote
 
 
 @dataclass(frozen=True)
@@ -171,10 +171,18 @@ def submission_reject(*, paper: Paper) -> bool:
 @transaction.atomic
 def member_delete(*, user) -> None:
     """Delete a member's account; their upvotes come off the papers' counts and trending
-    scores in the same transaction (under the papers' row locks, as votes take them)."""
+    scores in the same transaction (under the papers' row locks, as votes take them), and
+    their comment upvotes off the comments'. Their comments stay, by "a former member"."""
     paper_ids = sorted(Upvote.objects.filter(user=user).values_list("paper_id", flat=True))
     list(Paper.objects.select_for_update().filter(pk__in=paper_ids).values_list("pk"))
+    comment_ids = sorted(CommentVote.objects.filter(user=user).values_list("comment_id", flat=True))
+    list(Comment.objects.select_for_update().filter(pk__in=comment_ids).values_list("pk"))
     user.delete()
+    if comment_ids:
+        Comment.objects.filter(pk__in=comment_ids).update(
+            upvote_count=Greatest(F("upvote_count") - 1, 0)
+        )
+        derived.community_changed()
     if not paper_ids:
         return
     Paper.objects.filter(pk__in=paper_ids).update(upvote_count=Greatest(F("upvote_count") - 1, 0))

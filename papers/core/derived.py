@@ -16,6 +16,9 @@ path has this one function to know.
   under move on at commit (papers/core/versions.py).
 * ``upvote_count`` and ``trending_score`` follow the upvotes: the vote itself keeps
   them, under the paper's row lock (papers/community/services.py).
+* ``comment_count`` follows the comments everyone can see: each change of a comment's
+  visibility moves it in its transaction (papers/community/discussion/services.py),
+  which then calls ``community_changed()``.
 
 A failed transaction moves no version: ``on_commit`` callbacks only run after a
 commit.
@@ -54,6 +57,13 @@ def papers_changed(*, paper_ids: Iterable[int] = (), using: str | None = None) -
 
 def votes_changed(*, using: str | None = None) -> None:
     """Only votes changed (counts, trending scores): cached pages go, cards stay."""
+    transaction.on_commit(_bump_votes, using=using or router.db_for_write(Paper))
+
+
+def community_changed(*, using: str | None = None) -> None:
+    """Only members' contributions changed (comments and comment counts, public
+    collections, profiles): like votes, cached pages go and cards stay (cards show their
+    comment count and submitter outside the cached body)."""
     transaction.on_commit(_bump_votes, using=using or router.db_for_write(Paper))
 
 

@@ -235,7 +235,7 @@ class PaperQuerySet(models.QuerySet):
     def for_cards(self):
         """Papers for a page of cards: the related rows are read by papers/cards.py,
         and only for the cards it has no rendered copy of."""
-        return self.select_related("primary_category")
+        return self.select_related("primary_category", "submitted_by")
 
     def refresh_has_code(self):
         """Recompute the stored ``has_code`` flag from the code links."""

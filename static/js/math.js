@@ -45,12 +45,24 @@
         }
     }
 
-    document.querySelectorAll(".tex").forEach(function (element) {
+    function renderElement(element) {
         window.renderMathInElement(element, options);
         element.querySelectorAll(".katex").forEach(function (formula) {
             if (!formula.closest(".katex-display")) {
                 keepWithNeighbours(formula, element);
             }
         });
-    });
+    }
+
+    // Every ".tex" element in ``root`` (and ``root`` itself if it is one). Other scripts
+    // call it for what they add to the page (static/js/discussion.js: a new comment).
+    function renderTex(root) {
+        if (root.classList && root.classList.contains("tex")) {
+            renderElement(root);
+        }
+        root.querySelectorAll(".tex").forEach(renderElement);
+    }
+
+    window.renderTex = renderTex;
+    renderTex(document);
 })();

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from papers.community import selectors as member_selectors
 from papers.community import trending
+from papers.community.discussion import selectors as discussion_selectors
 from papers.core import bibtex, selectors
 from papers.core.editions import Edition, latest_edition_date
 from papers.core.models import Author, Paper
@@ -87,6 +88,9 @@ def _render_paper(request, paper_filter: Q):
             "bibtex": bibtex.paper_entry(paper, site_url=request.build_absolute_uri("/")[:-1]),
             "bibtex_url": bibtex_url,
             "similar_papers": similar.similar_papers(paper),
+            "discussion": discussion_selectors.paper_discussion(
+                paper, user=request.user, params=request.GET
+            ),
         },
     )
 

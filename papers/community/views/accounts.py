@@ -1,27 +1,21 @@
 """Accounts: sign up, log in and out, password change and reset (Django's auth views),
-rate-limited per client IP and per account; a member's public page.
+rate-limited per client IP and per account. (A member's public page: views/profiles.py.)
 """
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_safe
 from django.views.generic import FormView
 
 from papers.web import ratelimit
-from papers.web.pagination import paginate
 
-from .. import selectors
 from ..forms import EMAIL_TAKEN, SignupForm
-
-SUBMISSIONS_SHOWN = 50
 
 
 class RateLimitedFormMixin:
@@ -115,28 +109,3 @@ class SignupView(RateLimitedFormMixin, SiteNameMixin, auth_views.RedirectURLMixi
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "next": self.get_redirect_url()}
-
-
-@require_safe
-def member_detail(request, username):
-    member = get_object_or_404(get_user_model(), username=username, is_active=True)
-    page = paginate(
-        request,
-        selectors.member_upvoted_papers(member).for_cards(),
-        per_page=settings.PAPERS_PER_PAGE,
-    )
-    submissions = list(
-        selectors.member_submissions(member, viewer=request.user)[: SUBMISSIONS_SHOWN + 1]
-    )
-    return render(
-        request,
-        "community/member_detail.html",
-        {
-            "member": member,
-            "page_obj": page,
-            "voted_ids": selectors.voted_paper_ids(request.user, page),
-            "submissions": submissions[:SUBMISSIONS_SHOWN],
-            "more_submissions": len(submissions) > SUBMISSIONS_SHOWN,
-            "is_own_page": request.user.pk == member.pk,
-        },
-    )

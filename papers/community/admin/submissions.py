@@ -1,23 +1,15 @@
-"""Admin for the members' side: member accounts, upvotes and the submission
-moderation queue (its own proxy model, PendingSubmission, beside the catalogue's
-PaperAdmin)."""
+"""The submission moderation queue (its own proxy model, PendingSubmission, beside the
+catalogue's PaperAdmin)."""
 
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import UserChangeForm
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
 from papers.core.admin.base import DerivedDataAdmin
 from papers.core.models import Paper
 
-from . import services
-from .forms import EMAIL_TAKEN
-from .models import PendingSubmission, Upvote
-
-User = get_user_model()
+from .. import services
+from ..models import PendingSubmission
 
 
 @admin.register(PendingSubmission)
@@ -85,35 +77,3 @@ class PendingSubmissionAdmin(DerivedDataAdmin):
     def reject(self, request, queryset):
         rejected = sum(services.submission_reject(paper=paper) for paper in queryset)
         self.message_user(request, f"{rejected} submission(s) rejected.")
-
-
-class MemberChangeForm(UserChangeForm):
-    def clean_email(self):
-        email = self.cleaned_data.get("email", "")
-        others = User.objects.exclude(pk=self.instance.pk)
-        if email and others.filter(email__iexact=email).exists():
-            raise ValidationError(EMAIL_TAKEN, code="email_taken")
-        return email
-
-
-@admin.register(User)
-class MemberAdmin(UserAdmin):
-    """Django's user admin, checking that emails stay unique whatever their case; deleting
-    a member takes their upvotes off the papers' counts (``services.member_delete``)."""
-
-    form = MemberChangeForm
-
-    def delete_model(self, request, obj):
-        services.member_delete(user=obj)
-
-    def delete_queryset(self, request, queryset):
-        for user in queryset:
-            services.member_delete(user=user)
-
-
-@admin.register(Upvote)
-class UpvoteAdmin(admin.ModelAdmin):
-    list_display = ["paper", "user", "created_at"]
-    autocomplete_fields = ["paper", "user"]
-    date_hierarchy = "created_at"
-    list_select_related = ["paper", "user"]

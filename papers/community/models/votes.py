@@ -1,26 +1,10 @@
-"""Members and what they do: the site's user model, upvotes, the moderation queue."""
+"""Upvotes and the submission moderation queue."""
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from papers.core.models import Paper
-
-
-class User(AbstractUser):
-    """A member. Email addresses are unique whatever their case (empty ones aside:
-    ``createsuperuser`` may leave it empty)."""
-
-    class Meta(AbstractUser.Meta):
-        swappable = "AUTH_USER_MODEL"
-        constraints = [
-            models.UniqueConstraint(
-                Lower("email"), condition=~Q(email=""), name="user_email_unique_ci"
-            ),
-        ]
 
 
 class Upvote(models.Model):

@@ -1,0 +1,1 @@
+"""Following topics, authors and other members' public collections; the "For you" page."""

@@ -1,0 +1,1 @@
+"""Members' profiles: what others see of a member (name, avatar, bio, links)."""
