@@ -20,7 +20,10 @@ from django.urls import URLResolver, get_resolver
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from papers.community.collections import services as collections
+from papers.community.discussion import services as discussion
 from papers.community.models import Upvote
+from papers.community.notifications import emails as notification_emails
 from papers.core.models import Paper
 from papers.digest import subscriptions
 from papers.digest.models import DigestDelivery
@@ -70,6 +73,9 @@ def site_world() -> dict:
     other = make_paper(arxiv_id=None, title="A paper without an arXiv id")
     member = make_user("member")
     make_upvote(paper=paper, user=member)
+    comment = discussion.comment_create(paper=paper, author=member, body="A *first* comment.")
+    collection = collections.collection_create(owner=member, name="Reading list", is_public=True)
+    collections.collection_add(collection=collection, paper=paper)
     subscription = make_subscription("reader@example.org", topics=[topic], confirmed=False)
     DigestDelivery.objects.create(subscription=subscription, frequency="daily", period="2026-11-20")
     confirm = subscriptions.confirm_token(
@@ -80,10 +86,13 @@ def site_world() -> dict:
         "paper_without_arxiv_id": other,
         "member": member,
         "subscription": subscription,
+        "comment": comment,
+        "collection": collection,
         "values": {
             "arxiv_id": paper.arxiv_id,
             "pk": other.pk,
-            "slug": {"author": author.slug, "topic": topic.slug},
+            "slug": {"author": author.slug, "topic": topic.slug, "collection": collection.slug},
+            "comment_id": comment.pk,
             "owner": repository.owner,
             "name": repository.name,
             "username": member.username,
@@ -92,6 +101,7 @@ def site_world() -> dict:
             "token": {
                 "password_reset_confirm": default_token_generator.make_token(member),
                 "subscribe_confirm": confirm,
+                "notification": notification_emails.unsubscribe_token(member),
                 "unsubscribe": subscriptions.unsubscribe_token(subscription),
             },
             "section": "papers",

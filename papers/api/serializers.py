@@ -164,6 +164,49 @@ def _api_path(paper) -> str:
     return reverse("api_paper_by_pk", args=[paper.pk])
 
 
+def _comments_path(paper) -> str:
+    if paper.arxiv_id:
+        return reverse("api_paper_comments", args=[paper.arxiv_id])
+    return reverse("api_paper_comments_by_pk", args=[paper.pk])
+
+
+def comment_item(request, comment, *, author_member_ids=frozenset()) -> dict:
+    """A comment everyone sees (``discussion.selectors.shown_comments``: no query)."""
+    author = comment.author
+    return {
+        "id": comment.pk,
+        "parent": comment.parent_id,
+        "author": (
+            {
+                "username": author.username,
+                "name": author.shown_name,
+                "url": request.build_absolute_uri(reverse("member_detail", args=[author.username])),
+                "is_paper_author": author.pk in author_member_ids,
+            }
+            if author
+            else None
+        ),
+        "body": comment.body,
+        "body_html": comment.body_html,
+        "created_at": comment.created_at.isoformat(),
+        "edited_at": comment.edited_at.isoformat() if comment.edited_at else None,
+        "upvotes": comment.upvote_count,
+        "url": request.build_absolute_uri(comment.get_absolute_url()),
+    }
+
+
+def comment_list(request, paper, page, *, author_member_ids) -> dict:
+    """A page of a paper's comments (``comment_item`` each)."""
+    for comment in page:
+        comment.paper = paper
+    return {
+        "paper": request.build_absolute_uri(_api_path(paper)),
+        "count": page.paginator.count,
+        **page_links(request, page),
+        "results": [comment_item(request, c, author_member_ids=author_member_ids) for c in page],
+    }
+
+
 def paper_links(request, paper) -> dict:
     absolute = request.build_absolute_uri
     if paper.arxiv_id:
@@ -213,6 +256,7 @@ def paper_summary(request, paper, *, now: dt.datetime | None = None) -> dict:
         "topics": [topic_brief(request, t) for t in paper.topics.all()],
         "has_code": paper.has_code,
         "upvotes": paper.upvote_count,
+        "comments": paper.comment_count,
         "trending_score": round(trending.score_from_stored(paper.trending_score, now), 6),
         "links": paper_links(request, paper),
     }
@@ -269,6 +313,7 @@ def paper_detail(request, paper, *, explanation: trending.TrendingExplanation, s
                 "upvotes_last_day": explanation.votes_last_day,
                 "upvotes_last_week": explanation.votes_last_week,
                 "hf_upvotes": paper.hf_upvotes,
+                "comments": paper.comment_count,
                 "authors": len(authorships),
                 "repositories": len(code_links),
                 "topics": len(topics),
@@ -277,6 +322,7 @@ def paper_detail(request, paper, *, explanation: trending.TrendingExplanation, s
     )
     data["trending_score"] = round(explanation.score, 6)
     data["similar"] = [similar_item(request, item) for item in similar]
+    data["links"]["comments"] = request.build_absolute_uri(_comments_path(paper))
     data["links"]["similar"] = (
         request.build_absolute_uri(reverse("api_papers") + f"?like={paper.arxiv_id}")
         if paper.arxiv_id

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from papers.community import trending
+from papers.community.discussion import selectors as discussion
 from papers.core import selectors
 from papers.core.models import Author, Paper
 from papers.search import similar
@@ -137,6 +138,33 @@ def paper_detail(request, arxiv_id):
 @api_view()
 def paper_detail_by_pk(request, pk):
     return _paper(request, Q(pk=pk))
+
+
+def _comments(request, paper_filter: Q) -> dict:
+    """The comments everyone sees on a paper, oldest first (replies carry ``parent``)."""
+    paper = (
+        Paper.objects.published()
+        .prefetch_related("authorships__author")
+        .filter(paper_filter)
+        .first()
+    )
+    if paper is None:
+        raise api.not_found("No such paper in the catalogue.")
+    wanted = api.page_request(request.GET)
+    page = api.paginate(request, discussion.shown_comments(paper), wanted)
+    return api.comment_list(
+        request, paper, page, author_member_ids=discussion.claimed_author_member_ids(paper)
+    )
+
+
+@api_view(parameters=PAGE_PARAMETERS)
+def paper_comments(request, arxiv_id):
+    return _comments(request, Q(arxiv_id=arxiv_id))
+
+
+@api_view(parameters=PAGE_PARAMETERS)
+def paper_comments_by_pk(request, pk):
+    return _comments(request, Q(pk=pk))
 
 
 @api_view()

@@ -21,6 +21,8 @@ from papers.core.models import Topic
 from papers.core.services import topics_get_or_create
 from papers.ingest.writes import AuthorCredit, CodeLinkRecord, PaperRecord, papers_import
 
+from .community import load_community
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 EDITIONS = 5
 
@@ -97,4 +99,5 @@ def load_demo(*, anchor: dt.date) -> Counter:
         records=demo_records(anchor), listed_on=anchor, authoritative=True
     ):
         summary[f"papers {outcome}"] += 1
+    summary.update(load_community())
     return summary

@@ -100,6 +100,7 @@ def test_paper_detail(client, catalogue):
         "upvotes_last_day": 1,
         "upvotes_last_week": 1,
         "hf_upvotes": 40,
+        "comments": 0,
         "authors": 2,
         "repositories": 1,
         "topics": 2,
@@ -115,6 +116,7 @@ def test_paper_detail(client, catalogue):
         "pdf": "https://arxiv.org/pdf/2306.14846",
         "project_page": None,
         "doi": "https://doi.org/10.1000/vint",
+        "comments": "http://testserver/api/v1/papers/2306.14846/comments/",
         "similar": "http://testserver/api/v1/papers/?like=2306.14846",
     }
 

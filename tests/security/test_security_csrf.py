@@ -15,9 +15,10 @@ from tests.urlmap import database_state, every_path, site_world, votes_of
 
 pytestmark = pytest.mark.django_db
 
-# The one view that takes a POST without a CSRF token, by design: RFC 8058 one-click
-# unsubscribe (mail clients send no token; the signed token in the URL is the proof).
-CSRF_EXEMPT = {"unsubscribe"}
+# The views that take a POST without a CSRF token, by design: RFC 8058 one-click
+# unsubscribe, of the digest and of notification emails (mail clients send no token;
+# the signed token in the URL is the proof).
+CSRF_EXEMPT = {"unsubscribe", "notification_emails_off"}
 # Admin pages a visitor who is not staff may open: the login form, and logging out
 # (which only sends back to the admin's front door, that is to the login form).
 ADMIN_OPEN = {"admin:login", "admin:logout"}

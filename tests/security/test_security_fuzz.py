@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 PARAMETERS = sorted(
     set(PaperFilterSet.base_filters)
     | {"page", "per_page", "more", "q", "sort", "email", "frequency", "topic", "next"}
+    | {"tab", "comments", "comments_page"}
 )
 GROUPS = {
     "catalogue": ("paper_list", "topic_detail", "paper_list_bibtex", "home"),
@@ -31,14 +32,21 @@ GROUPS = {
     "browse": ("author_list", "author_detail", "repository_list", "repository_detail",
                "topic_list"),
     "api": ("api_index", "api_papers", "api_paper", "api_paper_by_pk", "api_topics",
-            "api_topic", "api_authors", "api_author"),
+            "api_topic", "api_authors", "api_author", "api_paper_comments",
+            "api_paper_comments_by_pk"),
     "feeds": ("feed_latest_rss", "feed_latest_atom", "feed_trending_rss", "feed_trending_atom",
               "feed_topic_rss", "feed_topic_atom", "feed_author_rss", "feed_author_atom",
-              "sitemap", "sitemap_section", "robots_txt"),
+              "sitemap", "sitemap_section", "robots_txt", "feed_discussion",
+              "feed_discussion_by_pk"),
     "accounts": ("member_detail", "signup", "login", "password_reset", "password_reset_done",
                  "password_reset_confirm", "password_reset_complete", "password_change",
                  "password_change_done", "subscribe", "subscribe_sent", "subscribe_confirm",
                  "unsubscribe", "submit", "healthz"),
+    "community": ("profile_edit", "paper_comments", "paper_comments_by_pk", "comment_edit",
+                  "comment_delete", "comment_report", "notifications", "notification_emails_off",
+                  "collection_list", "collection_detail", "collection_edit", "collection_delete",
+                  "collection_export_bib", "collection_export_json", "collection_export_atom",
+                  "author_claim", "author_edit", "for_you"),
 }  # fmt: skip
 
 # Values people and robots really send: numbers at and past every limit, dates,
@@ -90,7 +98,8 @@ def routes(settings):
 def test_groups_cover_every_get_endpoint(routes):
     """Every named route outside the admin is fuzzed, but the POST-only ones."""
     _, by_name = routes
-    post_only = {"paper_upvote", "paper_upvote_by_pk", "logout"}
+    post_only = {"paper_upvote", "paper_upvote_by_pk", "logout", "comment_upvote", "follow",
+                 "notifications_read", "collection_move", "collection_save"}  # fmt: skip
     grouped = {name for names in GROUPS.values() for name in names}
     public = {n for n in by_name if ":" not in n and not n.startswith(("admin", "^"))}
     assert public - post_only == grouped

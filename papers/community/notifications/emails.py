@@ -38,7 +38,7 @@ class TokenInvalid(Exception):
 
 
 def _fingerprint(user) -> str:
-    return salted_hmac(UNSUBSCRIBE_SALT, user.email.lower()).hexdigest()[:16]
+    return salted_hmac(UNSUBSCRIBE_SALT, user.email.lower(), algorithm="sha256").hexdigest()[:16]
 
 
 def unsubscribe_token(user) -> str:
