@@ -7,7 +7,7 @@ to sanitised HTML.
   does abstracts (static/js/math.js, on elements with the class ``tex``).
 - Raw HTML is not markup: ``<b>`` shows as the text ``<b>`` (the parser's HTML
   handling is switched off), and nh3 then keeps only an allow-list of tags.
-- No images at all (``![alt](url)`` shows as a link to the image); links keep only http,
+- No images at all (``![alt](url)`` stays the text written); links keep only http,
   https and mailto addresses and get ``rel="nofollow ugc noopener"``.
 """
 
@@ -36,7 +36,7 @@ def _parser() -> markdown.Markdown:
     )
     parser.preprocessors.deregister("html_block")
     parser.inlinePatterns.deregister("html")
-    # An image becomes a link to it ("!" then the link): nothing is loaded from elsewhere.
+    # An image stays the text written: nothing is loaded from elsewhere.
     for name in ("image_link", "image_reference", "short_image_ref"):
         parser.inlinePatterns.deregister(name)
     return parser

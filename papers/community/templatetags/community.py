@@ -14,6 +14,7 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from ..collections import selectors as collection_selectors
 from ..discussion.services import can_edit
@@ -41,7 +42,7 @@ def avatar(member, size="small"):
 @register.simple_tag
 def member_link(member):
     if member is None:
-        return format_html('<span class="muted">a former member</span>')
+        return mark_safe('<span class="muted">a former member</span>')
     return format_html(
         '<a class="member-link" href="{}">{}</a>',
         reverse("member_detail", args=[member.username]),
