@@ -42,9 +42,13 @@ def member_collections(member, *, viewer):
     collections = Collection.objects.filter(owner=member)
     if viewer.pk != member.pk:
         collections = collections.filter(is_public=True)
-    return collections.annotate(
-        paper_count=Count("items", filter=Q(items__paper__status=Paper.Status.PUBLISHED))
-    ).order_by("-updated_at", "-pk")
+    return (
+        collections.select_related("owner")
+        .annotate(
+            paper_count=Count("items", filter=Q(items__paper__status=Paper.Status.PUBLISHED))
+        )
+        .order_by("-updated_at", "-pk")
+    )
 
 
 @dataclass
