@@ -44,9 +44,7 @@ def member_collections(member, *, viewer):
         collections = collections.filter(is_public=True)
     return (
         collections.select_related("owner")
-        .annotate(
-            paper_count=Count("items", filter=Q(items__paper__status=Paper.Status.PUBLISHED))
-        )
+        .annotate(paper_count=Count("items", filter=Q(items__paper__status=Paper.Status.PUBLISHED)))
         .order_by("-updated_at", "-pk")
     )
 

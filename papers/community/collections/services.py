@@ -64,6 +64,8 @@ def collection_create(
 def collection_update(
     *, collection: Collection, name: str, description: str, is_public: bool
 ) -> Collection:
+    """Rename, describe, publish or hide a collection. Its address (slug) stays: links to
+    it and follows keep working."""
     name = name.strip()
     if not name:
         raise CollectionRefused("Give the collection a name.")
@@ -74,8 +76,6 @@ def collection_update(
         "is_public": is_public,
         "updated_at": timezone.now(),
     }
-    if name != collection.name:
-        fields["slug"] = _slug_for(collection.owner, name, exclude_pk=collection.pk)
     Collection.objects.filter(pk=collection.pk).update(**fields)
     for key, value in fields.items():
         setattr(collection, key, value)

@@ -87,6 +87,7 @@ def comment_create(
             raise CommentRefused("That comment was removed: it can no longer be replied to.")
     status = Comment.Status.PENDING if held_for_review(author, now=now) else Comment.Status.VISIBLE
     with transaction.atomic():
+        _lock_paper(paper.pk)
         comment = Comment.objects.create(
             paper_id=paper.pk,
             parent=parent,
@@ -103,6 +104,14 @@ def comment_create(
     return comment
 
 
+def _lock_paper(paper_id: int) -> None:
+    """Take the paper's row lock first, in every write that moves its comment count: the
+    writes of one paper's discussion then queue instead of deadlocking (the insert of a
+    comment also share-locks the paper's and its parent's rows, for their foreign keys).
+    ``NO KEY UPDATE`` leaves those share locks of other writers alone."""
+    Paper.objects.select_for_update(no_key=True).filter(pk=paper_id).values_list("pk").first()
+
+
 def _count(*, paper_id: int, delta: int) -> None:
     count = F("comment_count") + delta if delta > 0 else Greatest(F("comment_count") + delta, 0)
     Paper.objects.filter(pk=paper_id).update(comment_count=count)
@@ -113,7 +122,13 @@ def _change(comment: Comment, change: Callable[[Comment], dict | None]) -> Comme
     """Apply ``change`` (which returns the fields to set, or None) to the comment's locked
     row; move the paper's count if the comment's visibility changed. The comment as it
     is now, or None when nothing changed."""
+    paper_id = comment.paper_id or (
+        Comment.objects.filter(pk=comment.pk).values_list("paper_id", flat=True).first()
+    )
+    if paper_id is None:
+        return None
     with transaction.atomic():
+        _lock_paper(paper_id)
         row = Comment.objects.select_for_update().filter(pk=comment.pk).first()
         if row is None:
             return None
@@ -200,10 +215,11 @@ def comment_restore(*, comment: Comment) -> bool:
 
 def comment_purge(*, comment: Comment) -> None:
     """Delete the comment's row and its replies' (the admin's delete), keeping the count."""
+    paper_id = comment.paper_id
     with transaction.atomic():
+        _lock_paper(paper_id)
         rows = Comment.objects.select_for_update().filter(Q(pk=comment.pk) | Q(parent=comment.pk))
         shown = rows.filter(SHOWN).count()
-        paper_id = comment.paper_id
         rows.delete()
         if shown:
             _count(paper_id=paper_id, delta=-shown)
@@ -280,7 +296,7 @@ def paper_recount_comments(*, paper_ids: Iterable[int] | None = None) -> int:
     fixed = 0
     for pk in drifted:
         with transaction.atomic():
-            Paper.objects.select_for_update().filter(pk=pk).values_list("pk").first()
+            _lock_paper(pk)
             actual = Comment.objects.filter(SHOWN, paper_id=pk).count()
             fixed += (
                 Paper.objects.filter(pk=pk)

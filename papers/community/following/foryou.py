@@ -22,6 +22,7 @@ limit, then cached for everyone), so a bounded number of queries in every case.
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import zip_longest
 
 from django.conf import settings
 from django.utils import timezone
@@ -129,18 +130,25 @@ def _followed(follows: list[Follow], since: dt.date) -> dict[int, list[str]]:
 
 
 def _seeds(user) -> dict[int, tuple[Paper, str]]:
-    """``{paper id: (paper, why)}``: the member's latest upvotes and saves."""
-    why: dict[int, str] = {}
-    for paper_id in (
-        Upvote.objects.filter(user=user).order_by("-created_at").values_list("paper_id", flat=True)
-    )[:SEEDS]:
-        why.setdefault(paper_id, "upvoted")
-    for paper_id, name in (
-        CollectionItem.objects.filter(collection__owner=user)
+    """``{paper id: (paper, why)}``: the member's latest upvotes and saves, taking turns
+    (so the few seeds worked out first are of both kinds)."""
+    upvoted = [
+        (paper_id, "upvoted")
+        for paper_id in Upvote.objects.filter(user=user)
+        .order_by("-created_at")
+        .values_list("paper_id", flat=True)[:SEEDS]
+    ]
+    saved = [
+        (paper_id, f"saved in {name}")
+        for paper_id, name in CollectionItem.objects.filter(collection__owner=user)
         .order_by("-added_at")
-        .values_list("paper_id", "collection__name")
-    )[:SEEDS]:
-        why.setdefault(paper_id, f"saved in {name}")
+        .values_list("paper_id", "collection__name")[:SEEDS]
+    ]
+    why: dict[int, str] = {}
+    for pair in zip_longest(upvoted, saved):
+        for item in pair:
+            if item is not None:
+                why.setdefault(*item)
     if not why:
         return {}
     papers = (
