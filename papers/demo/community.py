@@ -27,7 +27,7 @@ from papers.core.models import Author, Paper, Topic
 DEMO_NOTE = "(A demo account of the sample data.)"
 MEMBERS = [
     {
-        "username": "ada",
+        "username": "adaokafor",
         "display_name": "Ada Okafor",
         "affiliation": "University of Lagos",
         "bio": "World models and planning from pixels. Reading group on Fridays: "
@@ -35,14 +35,14 @@ MEMBERS = [
         "links": ["https://example.org/ada"],
     },
     {
-        "username": "grace",
+        "username": "gracelin",
         "display_name": "Grace Lin",
         "affiliation": "ETH Zürich",
         "bio": "Graph learning, $f$-divergences and the occasional survey.",
         "links": [],
     },
     {
-        "username": "yusuf",
+        "username": "yusufdemir",
         "display_name": "Yusuf Demir",
         "affiliation": "",
         "bio": "Reproducing RL papers so you don't have to.",
@@ -50,19 +50,19 @@ MEMBERS = [
     },
     {
         "username": "kgandhi",
-        "display_name": "Kanishk Gandhi",
+        "display_name": "K. Gandhi",
         "affiliation": "Stanford University",
         "bio": "This account shows what a claimed, verified author page looks like.",
         "links": [],
     },
 ]
 CLAIMED = ("kgandhi", "Kanishk Gandhi")
-SUBMITTED = {"2411.04983": "ada", "2501.00773": "grace", "2503.01307": "yusuf"}
+SUBMITTED = {"2411.04983": "adaokafor", "2501.00773": "gracelin", "2503.01307": "yusufdemir"}
 # (paper, author, body, replies [(author, body)], hours ago)
 DISCUSSION = [
     (
         "2503.01307",
-        "ada",
+        "adaokafor",
         "How sensitive is the gain to the size of the priming set? With $n \\approx 1000$ "
         "examples the curves look saturated, but is there a regime where a handful of "
         "traces already gives most of the effect?",
@@ -73,19 +73,19 @@ DISCUSSION = [
                 "what matters is that the traces *show* the behaviours (verification, "
                 "backtracking), not that they are correct.",
             ),
-            ("yusuf", "Reproduced the backtracking ablation on a smaller model: same trend."),
+            ("yusufdemir", "Reproduced the backtracking ablation on a smaller model: same trend."),
         ],
         30,
     ),
     (
         "2411.04983",
-        "grace",
+        "gracelin",
         "If I read Section 3 right, planning minimises a latent distance at the horizon:\n\n"
         "$$\\min_{a_{1:H}} \\; \\lVert \\hat z_{H} - z_{\\text{goal}} \\rVert_2^2$$\n\n"
         "Did you try a discounted sum over intermediate steps instead of the last one?",
         [
             (
-                "ada",
+                "adaokafor",
                 "We tried $\\sum_{t} \\gamma^{H-t} \\lVert \\hat z_t - z_g \\rVert^2$ in our "
                 "reading group's replication: slightly smoother plans, same success rate.",
             )
@@ -94,7 +94,7 @@ DISCUSSION = [
     ),
     (
         "2306.14846",
-        "yusuf",
+        "yusufdemir",
         "The released checkpoints run fine on a Jetson Orin. Worth noting for anyone "
         "deploying this on a real robot: the topological graph step dominates latency.",
         [],
@@ -103,30 +103,30 @@ DISCUSSION = [
 ]
 COLLECTIONS = [
     (
-        "ada",
+        "adaokafor",
         "World models reading list",
         "Papers for our Friday reading group on **world models**: from video "
         "generation to planning in latent space.",
         ["2411.04983", "2405.03520", "2411.02385", "2306.14846", "2410.07166"],
     ),
     (
-        "grace",
+        "gracelin",
         "Graph learning essentials",
         "Benchmarks and surveys I point students to.",
         ["2501.00773", "2204.01057", "2312.07859", "2401.08519"],
     ),
 ]
 FOLLOWS = {
-    "ada": {"topics": ["World Models & Video Generation"], "authors": ["Yann LeCun"]},
-    "yusuf": {
+    "adaokafor": {"topics": ["World Models & Video Generation"], "authors": ["Yann LeCun"]},
+    "yusufdemir": {
         "topics": ["Reinforcement Learning"],
-        "collections": [("ada", "World models reading list")],
+        "collections": [("adaokafor", "World models reading list")],
     },
 }
 UPVOTES = {
-    "ada": ["2411.04983", "2405.03520", "2503.01307"],
-    "grace": ["2501.00773", "2411.04983"],
-    "yusuf": ["2503.01307", "2307.13372"],
+    "adaokafor": ["2411.04983", "2405.03520", "2503.01307"],
+    "gracelin": ["2501.00773", "2411.04983"],
+    "yusufdemir": ["2503.01307", "2307.13372"],
 }
 
 

@@ -66,7 +66,9 @@ def test_post_a_comment_with_math_then_reply_in_place(member_page, live_url, pap
     assert errors == []
 
 
-def test_without_javascript_posting_goes_back_to_the_comment(nojs_page, live_url, member, paper, log_in):
+def test_without_javascript_posting_goes_back_to_the_comment(
+    nojs_page, live_url, member, paper, log_in
+):
     page = nojs_page
     page.goto("/accounts/login/?next=/papers/2611.09999/")
     log_in(page, "ada")
@@ -84,3 +86,36 @@ def test_without_javascript_posting_goes_back_to_the_comment(nojs_page, live_url
     page.get_by_role("button", name="Post reply").click()
     reply = Comment.objects.get(parent=comment)
     expect(page).to_have_url(f"{live_url}/papers/2611.09999/#comment-{reply.pk}")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_community_pages_pass_axe_for_a_member(
+    new_context, member, live_url, catalogue, axe_source, scheme
+):
+    """The discussion with its forms, a profile, a collection and For you, as a member
+    sees them (with the save menus and reply boxes open), in both themes."""
+    import json
+
+    from django.conf import settings
+    from django.test import Client
+
+    from tests.browser.test_accessibility import axe_violations
+
+    client = Client()
+    client.force_login(member)
+    page = new_context(color_scheme=scheme).new_page()
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME,
+          "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_url}]
+    )  # fmt: skip
+    found = {}
+    for path in ("/papers/2503.01307/", "/users/adaokafor/", "/users/kgandhi/?tab=comments",
+                 "/users/adaokafor/collections/world-models-reading-list/", "/for-you/",
+                 "/authors/kanishk-gandhi/", "/notifications/"):  # fmt: skip
+        page.goto(path)
+        page.wait_for_load_state("load")
+        for box in page.locator("details.reply-box, details.save-menu").all()[:3]:
+            box.locator("summary").click()
+        if violations := axe_violations(page, axe_source):
+            found[path] = violations
+    assert found == {}, json.dumps(found, indent=2)

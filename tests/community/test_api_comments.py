@@ -34,7 +34,9 @@ def test_the_comments_endpoint(client, paper, ada, grace):
     assert data["count"] == 2 and data["next"] is None
     assert data["paper"] == "http://testserver/api/v1/papers/2306.14846/"
     first, reply = data["results"]
-    assert first["body"] == "Is *this* $x$?" and first["body_html"] == "<p>Is <em>this</em> $x$?</p>"
+    assert (
+        first["body"] == "Is *this* $x$?" and first["body_html"] == "<p>Is <em>this</em> $x$?</p>"
+    )
     assert first["parent"] is None and reply["parent"] == first["id"]
     assert first["author"] == {
         "username": "ada",

@@ -55,7 +55,11 @@ class TestMakingAndSaving:
         response = save(ada_client, papers[0])
         assert response["Location"] == f"/papers/week/2026-W47/#save-{papers[0].pk}"
         collection = Collection.objects.get()
-        assert (collection.owner, collection.name, collection.is_public) == (ada, "Reading list", False)
+        assert (collection.owner, collection.name, collection.is_public) == (
+            ada,
+            "Reading list",
+            False,
+        )
         assert order(collection) == ["Paper number 1"]
         week = text(ada_client.get("/papers/week/2026-W47/"))
         assert "Saved to Reading list." in week
@@ -72,7 +76,9 @@ class TestMakingAndSaving:
         visitor = text(Client().get(papers[0].get_absolute_url()))
         assert 'class="save-menu"' not in visitor and "Log in to save it" in visitor
 
-    def test_visitors_log_in_first_and_nobody_saves_into_another_members(self, client, papers, grace):
+    def test_visitors_log_in_first_and_nobody_saves_into_another_members(
+        self, client, papers, grace
+    ):
         response = save(client, papers[0])
         assert response["Location"].startswith("/accounts/login/?next=")
         theirs = services.collection_create(owner=grace, name="Grace's", is_public=True)
@@ -124,7 +130,10 @@ class TestMakingAndSaving:
         assert client.get(base).status_code == 200
         assert client.get(base + "edit/").status_code == 404
         assert client.post(base + "delete/").status_code == 404
-        assert client.post(base + "move/", {"paper": papers[1].pk, "direction": "up"}).status_code == 404
+        assert (
+            client.post(base + "move/", {"paper": papers[1].pk, "direction": "up"}).status_code
+            == 404
+        )
         assert client.post("/users/ada/collections/", {"name": "Sneaky"}).status_code == 404
         assert order(collection) == ["Paper number 1", "Paper number 2"]
         assert Collection.objects.count() == 1
@@ -157,10 +166,20 @@ class TestVisibilityAndOrder:
         assert page.count('name="direction" value="up"') == 4
         response = ada_client.post(url, {"paper": papers[2].pk, "direction": "up"})
         assert response["Location"] == f"/users/ada/collections/queue/#item-{papers[2].pk}"
-        assert order(collection) == ["Paper number 1", "Paper number 3", "Paper number 2", "Paper number 4"]
+        assert order(collection) == [
+            "Paper number 1",
+            "Paper number 3",
+            "Paper number 2",
+            "Paper number 4",
+        ]
         ada_client.post(url, {"paper": papers[3].pk, "direction": "top"})
         ada_client.post(url, {"paper": papers[0].pk, "direction": "down"})
-        assert order(collection) == ["Paper number 4", "Paper number 3", "Paper number 1", "Paper number 2"]
+        assert order(collection) == [
+            "Paper number 4",
+            "Paper number 3",
+            "Paper number 1",
+            "Paper number 2",
+        ]
         for junk in ({"paper": papers[3].pk, "direction": "up"}, {"paper": "x", "direction": "up"},
                      {"paper": papers[0].pk, "direction": "sideways"}):  # fmt: skip
             ada_client.post(url, junk)
@@ -194,7 +213,8 @@ class TestVisibilityAndOrder:
         small = (count(), count(ada))
         for _ in range(8):
             services.collection_add(
-                collection=collection, paper=make_paper(authors=["C D", "E F"], submitted_by=make_user())
+                collection=collection,
+                paper=make_paper(authors=["C D", "E F"], submitted_by=make_user()),
             )
         assert (count(), count(ada)) == small
 
@@ -234,7 +254,9 @@ class TestExports:
         assert data["papers"][0]["authors"] == ["Author 3 Family"]
 
     def test_atom(self, client, collection):
-        feed = feedparser.parse(client.get("/users/ada/collections/world-models/export.atom").content)
+        feed = feedparser.parse(
+            client.get("/users/ada/collections/world-models/export.atom").content
+        )
         assert feed.feed.title.startswith("World models (a collection by ada)")
         assert sorted(e.title for e in feed.entries) == [
             "Paper number 1",
@@ -252,18 +274,26 @@ class TestFollowingCollections:
         assert 'name="kind" value="collection"' in page
         response = client.post(
             "/follow/",
-            {"kind": "collection", "target": collection.pk, "next": "/users/ada/collections/shared/"},
+            {
+                "kind": "collection",
+                "target": collection.pk,
+                "next": "/users/ada/collections/shared/",
+            },
         )
         assert response["Location"] == "/users/ada/collections/shared/#follow"
         assert Follow.objects.get().collection == collection
         assert 'aria-pressed="true"' in text(client.get("/users/ada/collections/shared/"))
-        client.post("/follow/", {"kind": "collection", "target": collection.pk, "action": "unfollow"})
+        client.post(
+            "/follow/", {"kind": "collection", "target": collection.pk, "action": "unfollow"}
+        )
         assert not Follow.objects.exists()
 
     def test_private_and_own_collections_cannot_be_followed(self, client, ada, grace):
         private = services.collection_create(owner=ada, name="Private")
         own = services.collection_create(owner=grace, name="Own", is_public=True)
         client.force_login(grace)
-        assert client.post("/follow/", {"kind": "collection", "target": private.pk}).status_code == 404
+        assert (
+            client.post("/follow/", {"kind": "collection", "target": private.pk}).status_code == 404
+        )
         client.post("/follow/", {"kind": "collection", "target": own.pk})
         assert not Follow.objects.exists()

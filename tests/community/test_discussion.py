@@ -95,7 +95,9 @@ class TestPosting:
     def test_visitors_are_sent_to_log_in(self, client, paper):
         response = post_comment(client, paper, "Anonymous")
         assert response.status_code == 302
-        assert response["Location"] == "/accounts/login/?next=%2Fpapers%2F2306.14846%2F%23discussion"
+        assert (
+            response["Location"] == "/accounts/login/?next=%2Fpapers%2F2306.14846%2F%23discussion"
+        )
         answer = post_comment(client, paper, "Anonymous", as_json=True)
         assert answer.status_code == 401
         assert answer.json()["login_url"].startswith("/accounts/login/?next=")
@@ -244,9 +246,7 @@ class TestOrderAndPages:
         client.force_login(ada)
         response = post_comment(client, paper, "newest thread")
         comment = Comment.objects.get(body="newest thread")
-        assert response["Location"] == (
-            f"/papers/2306.14846/?comments_page=2#comment-{comment.pk}"
-        )
+        assert response["Location"] == (f"/papers/2306.14846/?comments_page=2#comment-{comment.pk}")
 
 
 class TestEditAndDelete:
@@ -275,7 +275,9 @@ class TestEditAndDelete:
         assert response.status_code == 302
         late.refresh_from_db()
         assert late.body == "Old" and late.edited_at is None
-        assert f'href="/comments/{late.pk}/edit/"' not in text(ada_client.get("/papers/2306.14846/"))
+        assert f'href="/comments/{late.pk}/edit/"' not in text(
+            ada_client.get("/papers/2306.14846/")
+        )
         fresh = services.comment_create(paper=paper, author=ada, body="Mine")
         other = client_for(ada_client.__class__(), grace)
         other.post(f"/comments/{fresh.pk}/edit/", {"body": "Grace was here"})
@@ -361,7 +363,7 @@ class TestCountsAndFeed:
         paper = make_paper(listed_on=dt.date(2026, 11, 20), submitted_by=ada)
         week = "/papers/week/2026-W47/"
         first = text(client.get(week))
-        assert "0 comments" in first and "submitted by <a href=\"/users/ada/\">@ada</a>" in first
+        assert "0 comments" in first and 'submitted by <a href="/users/ada/">@ada</a>' in first
         services.comment_create(paper=paper, author=ada, body="One")
         with CaptureQueriesContext(connection) as queries:
             second = text(client.get(week))

@@ -42,7 +42,8 @@ class TestFollowing:
         topic_page = text(ada_client.get("/topics/world-models/"))
         assert 'name="kind" value="topic"' in topic_page and 'aria-pressed="false"' in topic_page
         response = ada_client.post(
-            "/follow/", {"kind": "topic", "target": world["topic"].pk, "next": "/topics/world-models/"}
+            "/follow/",
+            {"kind": "topic", "target": world["topic"].pk, "next": "/topics/world-models/"},
         )
         assert response["Location"] == "/topics/world-models/#follow"
         ada_client.post("/follow/", {"kind": "topic", "target": world["topic"].pk})  # twice: once
@@ -52,7 +53,9 @@ class TestFollowing:
         assert 'aria-pressed="true"' in text(ada_client.get("/authors/sergey-levine/"))
         listing = text(ada_client.get("/users/ada/?tab=following"))
         assert "World Models" in listing and "Sergey Levine" in listing
-        ada_client.post("/follow/", {"kind": "topic", "target": world["topic"].pk, "action": "unfollow"})
+        ada_client.post(
+            "/follow/", {"kind": "topic", "target": world["topic"].pk, "action": "unfollow"}
+        )
         assert list(Follow.objects.values_list("author__name", flat=True)) == ["Sergey Levine"]
 
     def test_bad_follows(self, ada_client, world):

@@ -54,9 +54,9 @@ class TestHeldForReview:
         assert "will be visible to everyone once a moderator approves it" in text(page)
         assert "Awaiting review" in text(page) and "My first comment" in text(page)
         # Others do not see it.
-        assert "My first comment" not in text(client_for(client.__class__(), make_user()).get(
-            "/papers/2306.14846/"
-        ))
+        assert "My first comment" not in text(
+            client_for(client.__class__(), make_user()).get("/papers/2306.14846/")
+        )
         assert "My first comment" not in text(client.__class__().get("/papers/2306.14846/"))
         # Staff find it in the admin and approve it: it counts, and is shown.
         listing = staff_client.get("/admin/community/comment/?status__exact=pending")
@@ -97,7 +97,9 @@ class TestReportsAndStaff:
         reporter = client_for(client.__class__(), grace)
         form = reporter.get(f"/comments/{comment.pk}/report/")
         assert form.status_code == 200 and "Buy cheap pills" in text(form)
-        response = reporter.post(f"/comments/{comment.pk}/report/", {"reason": "spam", "note": "ad"})
+        response = reporter.post(
+            f"/comments/{comment.pk}/report/", {"reason": "spam", "note": "ad"}
+        )
         assert response.status_code == 302
         reporter.post(f"/comments/{comment.pk}/report/", {"reason": "spam"})  # twice: one report
         report = CommentReport.objects.get()

@@ -46,7 +46,11 @@ class TestProfiles:
 
     @pytest.mark.parametrize(
         "links",
-        ["javascript:alert(1)", "ftp://example.org", "\n".join(f"https://e.org/{n}" for n in range(6))],
+        [
+            "javascript:alert(1)",
+            "ftp://example.org",
+            "\n".join(f"https://e.org/{n}" for n in range(6)),
+        ],
     )
     def test_bad_links_are_refused(self, ada_client, ada, links):
         response = ada_client.post("/accounts/profile/", profile_data(links_text=links))
@@ -192,7 +196,9 @@ class TestClaims:
         assert ada_client.get("/authors/dhruv-shah/edit/").status_code == 404
         listing = staff.get("/admin/community/authorclaim/")
         assert "My lab page" not in text(listing) and "0000-0002-1825-0097" in text(listing)
-        assert "My lab page lists it" in text(staff.get(f"/admin/community/authorclaim/{claim.pk}/change/"))
+        assert "My lab page lists it" in text(
+            staff.get(f"/admin/community/authorclaim/{claim.pk}/change/")
+        )
         staff.post(
             "/admin/community/authorclaim/",
             {"action": "approve", "_selected_action": [claim.pk]},
@@ -234,10 +240,14 @@ class TestClaims:
         for member in (ada, grace):
             client_for(Client(), member).post("/authors/dhruv-shah/claim/", {"note": "me"})
         first, second = AuthorClaim.objects.order_by("pk")
-        staff.post("/admin/community/authorclaim/", {"action": "reject", "_selected_action": [first.pk]})
+        staff.post(
+            "/admin/community/authorclaim/", {"action": "reject", "_selected_action": [first.pk]}
+        )
         first.refresh_from_db()
         assert first.status == "rejected"
-        staff.post("/admin/community/authorclaim/", {"action": "approve", "_selected_action": [second.pk]})
+        staff.post(
+            "/admin/community/authorclaim/", {"action": "approve", "_selected_action": [second.pk]}
+        )
         author.refresh_from_db()
         assert author.user == grace
         # A member is one author at most.
