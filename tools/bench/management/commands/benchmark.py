@@ -40,6 +40,7 @@ TARGETS_MS = {
     "search": 150,
     "search_facets": 150,
     "upvote": 20,
+    "for_you": 50,  # a member's "For you" page (follows, upvotes and a saved paper)
 }
 RSS_TARGET_MB = 200
 IMPORT_TARGET_PER_S = 2000
@@ -284,6 +285,8 @@ class SizeRun:
         say("choosing pages, logging in voters")
         targets = discover_targets()
         sessions = bench_sessions(VOTERS)
+        say("community: a discussion on the paper, follows and upvotes for For you")
+        community_activity(targets["pages"]["paper"])
         cache.clear()  # the benchmark's own Redis database: start cold
         say("warming the facet cache (as cron does: manage.py warm_facets)")
         started = time.monotonic()
@@ -298,6 +301,8 @@ class SizeRun:
             for name, path in targets["pages"].items():
                 visitor[name] = self.measure(path)
                 member[name] = self.measure(path, session=sessions[0])
+            # A member's own front page (members only: visitors are sent to log in).
+            member["for_you"] = self.measure(FOR_YOU_PATH, session=sessions[0])
             # Papers whose similar papers are not cached: each request a paper not seen.
             cold = cold_paper_paths()
             half = len(cold) // 2
@@ -470,6 +475,59 @@ def discover_targets() -> dict:
     with contextlib.suppress(NoReverseMatch):
         targets["upvote"] = reverse("paper_upvote", args=[paper.arxiv_id])
     return targets
+
+
+FOR_YOU_PATH = "/for-you/"
+DISCUSSION_THREADS = 40
+
+
+def community_activity(paper_path: str, member_name: str = "bench-voter-0") -> None:
+    """What a busy site has, through the community's services: the measured paper gets a
+    discussion (40 threads of 3 comments), and the measuring member follows three topics
+    and two authors of the latest day, upvoted ten of its papers and saved five, so that
+    "For you" has both of its lists to work out. Idempotent (the database is reused)."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from papers.community import services as votes
+    from papers.community.collections import services as collections
+    from papers.community.discussion import services as discussion
+    from papers.community.following import services as following
+    from papers.community.models import Collection
+    from papers.core.models import Authorship, Paper, Topic
+
+    User = get_user_model()
+    voters = User.objects.filter(username__startswith="bench-voter-")
+    voters.update(date_joined=timezone.now() - dt.timedelta(days=60))  # not held for review
+    member = User.objects.get(username=member_name)
+    paper = Paper.objects.get(arxiv_id=paper_path.strip("/").split("/", 1)[1])
+    if paper.comment_count < DISCUSSION_THREADS * 3:
+        writers = list(voters.order_by("pk")[1 : DISCUSSION_THREADS + 3])
+        for n in range(DISCUSSION_THREADS):
+            top = discussion.comment_create(
+                paper=paper, author=writers[n], body=f"Question {n}: does $x_{n}$ hold?"
+            )
+            for k in (1, 2):
+                discussion.comment_create(
+                    paper=paper, author=writers[n + k], body="A reply.", parent=top
+                )
+    published = Paper.objects.published()
+    latest = published.order_by("-listed_on").values_list("listed_on", flat=True).first()
+    recent = list(published.filter(listed_on=latest).order_by("-id")[:10])
+    for topic in Topic.objects.order_by("pk")[:3]:
+        following.follow_set(user=member, target=topic, following=True)
+    authorships = Authorship.objects.filter(paper__in=recent[:2], position=1)
+    for authorship in authorships.select_related("author"):
+        following.follow_set(user=member, target=authorship.author, following=True)
+    for liked in recent:
+        votes.paper_upvote(paper=liked, user=member, voted=True)
+    saved = Collection.objects.filter(owner=member).first() or collections.collection_create(
+        owner=member, name="Bench reading list"
+    )
+    for liked in recent[:5]:
+        collections.collection_add(collection=saved, paper=liked)
 
 
 def cold_paper_paths(count: int = 20000, seed: int = 1) -> list[str]:
