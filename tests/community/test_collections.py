@@ -188,9 +188,9 @@ class TestVisibilityAndOrder:
         assert [p.title for p in shown] == order(collection)
 
     def test_hostile_names_and_descriptions_render_inert(self, client, ada, papers):
-        for n, payload in enumerate(PAYLOADS):
+        for payload in PAYLOADS:
             services.collection_create(
-                owner=ada, name=f"{payload}"[:100], description=payload, is_public=True
+                owner=ada, name=payload[:100], description=payload, is_public=True
             )
         pages = ["/users/ada/?tab=collections", "/users/ada/collections/"]
         pages += [c.get_absolute_url() for c in Collection.objects.all()]
@@ -217,6 +217,7 @@ class TestVisibilityAndOrder:
                 paper=make_paper(authors=["C D", "E F"], submitted_by=make_user()),
             )
         assert (count(), count(ada)) == small
+        assert small[0] <= 10 and small[1] <= 12
 
 
 class TestExports:

@@ -405,3 +405,5 @@ class TestCountsAndFeed:
                 )
                 services.comment_upvote(comment=reply, user=member)
         assert {"visitor": count(None), "member": count(member)} == small
+        # Within the paper page's budget (tests/browse/test_pages.py: 18 for a visitor).
+        assert small["visitor"] <= 18 and small["member"] <= 22

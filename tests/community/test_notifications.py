@@ -17,7 +17,7 @@ from papers.community.models import Notification
 from papers.community.notifications import emails
 from papers.core.models import Author, Paper
 from tests.community.conftest import client_for, post_comment, text
-from tests.factories import make_user
+from tests.factories import make_paper, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +177,19 @@ class TestEmails:
         )  # fmt: skip
         people["reader"].refresh_from_db()
         assert people["reader"].email_notifications
+
+
+def test_the_list_query_count_does_not_grow(client, paper, people):
+    member = client_for(client, people["submitter"])
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert member.get("/notifications/").status_code == 200
+        return len(queries)
+
+    services.comment_create(paper=paper, author=people["reader"], body="First")
+    small = count()
+    for n in range(8):
+        services.comment_create(paper=make_paper(submitted_by=people["submitter"]),
+                                author=make_user(), body=f"More {n}")  # fmt: skip
+    assert count() == small <= 8

@@ -124,7 +124,7 @@ class TestProfiles:
             make_paper(submitted_by=ada)
             collection = collections.collection_create(owner=ada, name=f"C{n}", is_public=True)
             collections.collection_add(collection=collection, paper=other)
-        assert count() == small
+        assert count() == small <= 12
 
     def test_cards_and_paper_pages_show_the_submitter(self, client, ada):
         ada.display_name = "Ada Okafor"

@@ -20,12 +20,11 @@ class CollectionRefused(ValueError):
     """A change the site does not make; the message says why, for the member."""
 
 
-def _slug_for(owner, name: str, *, exclude_pk=None) -> str:
+def _slug_for(owner, name: str) -> str:
+    """A slug for ``name`` that none of ``owner``'s collections has (``-2``, ``-3``...)."""
     base = slugify(name)[:100] or "collection"
     taken = set(
-        Collection.objects.filter(owner=owner, slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
+        Collection.objects.filter(owner=owner, slug__startswith=base).values_list("slug", flat=True)
     )
     slug, n = base, 1
     while slug in taken:

@@ -72,7 +72,7 @@ def notification_message(*, user, notifications) -> EmailMultiAlternatives:
             {
                 "notification": n,
                 "actor": n.actor.shown_name if n.actor else "A former member",
-                "paper_title": n.paper.title,
+                "paper_title": n.comment.paper.title,
                 "url": absolute(n.comment.get_absolute_url()),
                 "excerpt": n.comment.body[:300],
             }
@@ -150,7 +150,7 @@ def notification_emails_send(*, user_ids=None, now: dt.datetime | None = None) -
                         Notification.objects.filter(
                             recipient_id=user_id, read_at=None, emailed_at=None
                         )
-                        .select_related("actor", "paper", "comment")
+                        .select_related("actor", "comment__paper")
                         .order_by("created_at", "id")[:50]
                     )
                     if not notifications:

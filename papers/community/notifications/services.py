@@ -84,10 +84,11 @@ def notifications_mark_read(*, user, ids=None) -> int:
 
 
 def member_notifications(user):
-    """The member's notifications, newest first, with what their list shows (one query)."""
+    """The member's notifications, newest first, with what their list shows (one query:
+    the comment's paper comes with it, for its title and address)."""
     return (
         Notification.objects.filter(recipient=user)
         .filter(Q(comment__deleted_at=None))
-        .select_related("actor", "paper", "comment")
+        .select_related("actor", "comment__paper")
         .order_by("-created_at", "-id")
     )

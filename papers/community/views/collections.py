@@ -15,8 +15,7 @@ from papers.web.pagecache import cache_for_visitors
 from papers.web.pagination import paginate
 
 from .. import selectors as member_selectors
-from ..collections import export, services
-from ..collections import selectors as selectors
+from ..collections import export, selectors, services
 from ..collections.forms import CollectionForm
 from .common import limited, login_first, safe_next, wants_json
 
