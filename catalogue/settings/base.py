@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_filters",
+    "django_tasks_db",
     # The site's apps, lowest first: each may import only those above it
     # (docs/architecture.md; tests/test_architecture.py checks it).
     "papers.core",
@@ -69,7 +70,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *env.strings("CSP_IMG_SRC")],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
@@ -149,6 +150,27 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Media (paper thumbnails): files under MEDIA_ROOT by default, served by Django only
+# when SERVE_MEDIA is on (development); in production the proxy serves MEDIA_ROOT at
+# MEDIA_URL, or an S3-compatible object store holds them (MEDIA_S3_BUCKET, below).
+MEDIA_ROOT = Path(env.string("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = env.string("MEDIA_URL", "/media/")
+SERVE_MEDIA = env.boolean("SERVE_MEDIA", default=False)
+MEDIA_S3_BUCKET = env.string("MEDIA_S3_BUCKET")
+if MEDIA_S3_BUCKET:  # django-storages (pip install -e ".[s3]"); docs/ingestion.md
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env.string("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": env.string("MEDIA_S3_REGION") or None,
+            "access_key": env.string("MEDIA_S3_ACCESS_KEY") or None,
+            "secret_key": env.string("MEDIA_S3_SECRET_KEY") or None,
+            "custom_domain": env.string("MEDIA_S3_CUSTOM_DOMAIN") or None,
+            "querystring_auth": False,  # thumbnails are public
+            "file_overwrite": True,
+        },
+    }
 
 # Email: printed to the console by default; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env.string("EMAIL_HOST")
@@ -263,3 +285,37 @@ SEARCH_MAX_RESULTS_WINDOW = env.integer("SEARCH_MAX_RESULTS_WINDOW", 9000)
 # gives up after this long (the page then shows none).
 SIMILAR_CACHE_SECONDS = env.integer("SIMILAR_CACHE_SECONDS", 3600)
 SIMILAR_TIME_LIMIT_MS = env.integer("SIMILAR_TIME_LIMIT_MS", 250)
+
+# Background work (django.tasks) on a queue in the database: `make worker` runs
+# `manage.py db_worker`; several workers on several machines share the queue.
+TASKS = {
+    "default": {
+        "BACKEND": env.string("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# Ingestion (papers/ingest/, docs/ingestion.md): where the fetchers go and how politely.
+ARXIV_API_URL = env.string("ARXIV_API_URL", "https://export.arxiv.org/api/query")
+ARXIV_PDF_URL = env.string("ARXIV_PDF_URL", "https://arxiv.org/pdf")
+HF_API_URL = env.string("HF_API_URL", "https://huggingface.co/api")
+GITHUB_API_URL = env.string("GITHUB_API_URL", "https://api.github.com")
+GITHUB_TOKEN = env.string("GITHUB_TOKEN")
+# Who to contact about our requests: sent in the User-Agent (arXiv asks for it).
+INGEST_CONTACT = env.string("INGEST_CONTACT", DEFAULT_FROM_EMAIL)
+# arXiv asks for at most one request every 3 seconds (shared by every worker).
+ARXIV_REQUEST_INTERVAL = env.number("ARXIV_REQUEST_INTERVAL", 3.0)
+ARXIV_CATEGORIES = env.strings("ARXIV_CATEGORIES", "cs.LG,cs.CL,cs.CV,cs.AI,cs.RO,stat.ML")
+ARXIV_DAYS = env.integer("ARXIV_DAYS", 2)
+HTTP_CONNECT_TIMEOUT = env.number("HTTP_CONNECT_TIMEOUT", 10)
+HTTP_READ_TIMEOUT = env.number("HTTP_READ_TIMEOUT", 30)
+HTTP_TOTAL_TIMEOUT = env.number("HTTP_TOTAL_TIMEOUT", 120)  # one whole response
+HTTP_RETRIES = env.integer("HTTP_RETRIES", 4)
+HTTP_BACKOFF_SECONDS = env.number("HTTP_BACKOFF_SECONDS", 2.0)
+HTTP_MAX_RETRY_WAIT = env.number("HTTP_MAX_RETRY_WAIT", 120)  # longer Retry-After: later
+HTTP_MAX_RESPONSE_BYTES = env.integer("HTTP_MAX_RESPONSE_BYTES", 20 * 1024 * 1024)
+# Repositories are refreshed from GitHub once they are this old.
+REPOSITORY_REFRESH_HOURS = env.integer("REPOSITORY_REFRESH_HOURS", 24)
+THUMBNAIL_WIDTH = env.integer("THUMBNAIL_WIDTH", 240)
+THUMBNAIL_MAX_PDF_BYTES = env.integer("THUMBNAIL_MAX_PDF_BYTES", 40 * 1024 * 1024)
+THUMBNAILS_PER_RUN = env.integer("THUMBNAILS_PER_RUN", 100)

@@ -206,6 +206,9 @@ def paper_summary(request, paper, *, now: dt.datetime | None = None) -> dict:
         "title": paper.title,
         "abstract": paper.abstract,
         "published": _date(paper.published),
+        # "day", or "month" when only the month is known (from the arXiv id): then
+        # "published" is the month's first day.
+        "published_precision": paper.published_precision if paper.published else None,
         "arxiv_updated": _date(paper.arxiv_updated),
         "listed_on": _date(paper.listed_on),
         "primary_category": paper.primary_category.code if paper.primary_category_id else None,

@@ -5,6 +5,7 @@ old-style ids are ``archive[.SUBJ]/YYMMNNN`` such as ``hep-th/9901001``.
 The catalogue stores ids without their version suffix.
 """
 
+import datetime as dt
 import re
 
 NEW_STYLE = r"\d{4}\.\d{4,5}"
@@ -132,3 +133,20 @@ def submission_year(arxiv_id: str | None) -> int | None:
     if "/" in arxiv_id:
         return 1900 + yy if yy >= 91 else 2000 + yy
     return 2000 + yy
+
+
+def submission_month(arxiv_id: str | None) -> dt.date | None:
+    """The first day of the month an arXiv id was assigned (``2411.04983`` → 2024-11-01).
+
+    Read from the id's ``YYMM`` part (both styles carry it); ``None`` when the id
+    does not hold a valid month. The published date of a paper whose v1 date is
+    unknown, at month precision.
+    """
+    year = submission_year(arxiv_id)
+    if year is None:
+        return None
+    number = arxiv_id.rsplit("/", 1)[-1]
+    month = int(number[2:4]) if number[2:4].isdigit() else 0
+    if not 1 <= month <= 12:
+        return None
+    return dt.date(year, month, 1)

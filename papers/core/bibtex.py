@@ -6,6 +6,7 @@ One ``@misc`` entry per paper, in the form arXiv's own export uses::
       title = {ViNT: A Foundation Model for Visual Navigation},
       author = {Dhruv Shah and Sergey Levine},
       year = {2023},
+      month = jun,
       eprint = {2306.14846},
       archivePrefix = {arXiv},
       primaryClass = {cs.RO},
@@ -17,14 +18,18 @@ LaTeX commands, so a title such as "50% & more_data" typesets as written and
 never unbalances BibTeX's braces (braces are written as ``\\textbraceleft{}`` and
 ``\\textbraceright{}``: BibTeX counts every brace, escaped or not). Inline math
 written ``$...$`` with balanced braces is kept as it is, since arXiv titles use
-it on purpose. The output is UTF-8: accented and non-Latin names are kept as
-written, which biber and BibTeX under LaTeX's default UTF-8 input both read.
+it on purpose. ``year`` and ``month`` come from the published date (its month
+when only the month is known, from the arXiv id), never from the day the paper
+was listed here; ``month`` is BibTeX's macro (``nov``), unbraced. The output is
+UTF-8: accented and non-Latin names are kept as written, which biber and BibTeX
+under LaTeX's default UTF-8 input both read.
 """
 
 import re
 from collections.abc import Iterable
 from urllib.parse import quote
 
+from . import arxiv
 from .names import ascii_slug
 
 TEXT_SPECIALS = {
@@ -95,9 +100,20 @@ def _verbatim(value: str) -> str:
     return quote((value or "").strip(), safe="/:?&=#%@!$'()*+,;~-._[]<>\"|^`")
 
 
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
 def paper_year(paper) -> int:
-    date = paper.published or paper.listed_on
-    return date.year
+    """The published year (a day's or a month's: the arXiv id's), else the one in the arXiv
+    id; the listing date only for a paper that has neither."""
+    if paper.published:
+        return paper.published.year
+    return arxiv.submission_year(paper.arxiv_id) or paper.listed_on.year
+
+
+def paper_month(paper) -> str:
+    """BibTeX's month macro (``nov``) when the published month is known, else ""."""
+    return MONTHS[paper.published.month - 1] if paper.published else ""
 
 
 def _author_names(paper) -> list[str]:
@@ -141,7 +157,12 @@ def paper_entry(paper, *, key: str | None = None, site_url: str = "") -> str:
         url = site_url.rstrip("/") + paper.get_absolute_url()
     if url:
         fields.append(("url", _verbatim(url)))
-    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields if value)
+    lines = [f"  {name} = {{{value}}},\n" for name, value in fields if value]
+    month = paper_month(paper)
+    if month:  # a macro, unbraced: each style prints the month in its own form
+        after_year = next(i for i, line in enumerate(lines) if line.startswith("  year =")) + 1
+        lines.insert(after_year, f"  month = {month},\n")
+    body = "".join(lines)
     return f"@misc{{{key or base_key(paper)},\n{body}}}\n"
 
 
