@@ -12,6 +12,9 @@ from django.utils.html import format_html
 
 from papers.core.admin.base import DerivedDataAdmin
 from papers.core.models import Paper
+from papers.ingest import tasks as ingest_tasks
+from papers.ingest.admin import FetchStatusesMixin, last_status
+from papers.ingest.status import Source
 
 from . import services
 from .forms import EMAIL_TAKEN
@@ -21,21 +24,38 @@ User = get_user_model()
 
 
 @admin.register(PendingSubmission)
-class PendingSubmissionAdmin(DerivedDataAdmin):
-    list_display = ["arxiv_link", "title", "submitted_by", "created_at", "has_metadata"]
+class PendingSubmissionAdmin(FetchStatusesMixin, DerivedDataAdmin):
+    list_display = [
+        "arxiv_link",
+        "title",
+        "submitted_by",
+        "created_at",
+        "has_metadata",
+        "arxiv_fetch",
+    ]
     list_display_links = ["title"]
     list_select_related = ["submitted_by"]
     search_fields = ["arxiv_id", "title", "submitted_by__username"]
     date_hierarchy = "created_at"
     ordering = ["created_at", "id"]
-    actions = ["approve", "reject"]
+    actions = ["approve", "reject", "fetch_from_arxiv"]
     autocomplete_fields = ["primary_category"]
-    readonly_fields = ["arxiv_link", "submitted_by", "created_at", "full_editor"]
+    readonly_fields = [
+        "arxiv_link",
+        "submitted_by",
+        "created_at",
+        "full_editor",
+        "authors",
+        "arxiv_fetch",
+    ]
     fields = [
         "arxiv_link",
+        "arxiv_fetch",
         "title",
+        "authors",
         "abstract",
         "published",
+        "published_precision",
         "primary_category",
         "pdf_url",
         "project_page",
@@ -62,6 +82,20 @@ class PendingSubmissionAdmin(DerivedDataAdmin):
     @admin.display(description="metadata", boolean=True)
     def has_metadata(self, paper):
         return paper.title != services.submission_placeholder_title(paper.arxiv_id or "")
+
+    @admin.display(description="last arXiv fetch")
+    def arxiv_fetch(self, paper):
+        return last_status(paper, Source.ARXIV)
+
+    @admin.display(description="authors (in order)")
+    def authors(self, paper):
+        names = [a.author.name for a in paper.authorships.select_related("author")]
+        return ", ".join(names) or "—"
+
+    @admin.action(description="Fetch metadata from arXiv (queued)", permissions=["change"])
+    def fetch_from_arxiv(self, request, queryset):
+        count = ingest_tasks.arxiv_fetch_enqueue(papers=list(queryset))
+        self.message_user(request, f"Queued the arXiv metadata of {count} paper(s).")
 
     @admin.display(description="authors, topics, code")
     def full_editor(self, paper):

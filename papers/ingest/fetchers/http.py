@@ -41,6 +41,11 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 RETRY_ERRORS = (httpx.TimeoutException, httpx.ReadError, httpx.RemoteProtocolError)
 
 
+def pause(seconds: float) -> None:
+    """Wait (tests replace this to record the waits instead)."""
+    time.sleep(seconds)
+
+
 class FetchError(Exception):
     """An upstream could not give what was asked; the message says what happened."""
 
@@ -130,7 +135,7 @@ class Throttle:
 
     name: str
     interval: float
-    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+    sleep: Callable[[float], None] | None = field(default=None, repr=False)
 
     def wait(self) -> float:
         if self.interval <= 0:
@@ -147,7 +152,7 @@ class Throttle:
             slot.save(update_fields=["not_before"])
         seconds = (start - now).total_seconds()
         if seconds > 0:
-            self.sleep(seconds)
+            (self.sleep or pause)(seconds)
         return seconds
 
 
@@ -160,12 +165,12 @@ class HttpClient:
         policy: Policy | None = None,
         headers: dict | None = None,
         throttle: Throttle | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         follow_redirects: bool = True,
     ):
         self.policy = policy or Policy.from_settings()
         self.throttle = throttle
-        self.sleep = sleep
+        self.sleep = sleep or (lambda seconds: pause(seconds))
         self.client = httpx.Client(
             timeout=httpx.Timeout(self.policy.read_timeout, connect=self.policy.connect_timeout),
             transport=httpx.HTTPTransport(retries=self.policy.retries),
