@@ -233,7 +233,8 @@ def logging_config(log_format: str, level: str) -> dict:
             }
         },
         "root": {"handlers": ["console"], "level": level},
-        "loggers": {"django.db.backends": {"level": "WARNING"}},
+        # httpx logs every request at INFO: the fetchers log what matters themselves.
+        "loggers": {"django.db.backends": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
     }
 
 

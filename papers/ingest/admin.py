@@ -94,7 +94,7 @@ class PaperImportAdmin(FetchStatusesMixin, PaperAdmin):
 
     @admin.action(description="Fetch metadata from arXiv (queued)", permissions=["change"])
     def fetch_from_arxiv(self, request, queryset):
-        papers = list(queryset.exclude(arxiv_id__isnull=True).only("pk", "arxiv_id", "title"))
+        papers = list(queryset.exclude(arxiv_id__isnull=True))
         count = tasks.arxiv_fetch_enqueue(papers=papers)
         log_changes(request, papers, "Queued: fetch metadata from arXiv.")
         skipped = queryset.filter(arxiv_id__isnull=True).count()
@@ -107,7 +107,7 @@ class PaperImportAdmin(FetchStatusesMixin, PaperAdmin):
 
     @admin.action(description="Make thumbnails from the PDFs (queued)", permissions=["change"])
     def make_thumbnails(self, request, queryset):
-        count = tasks.thumbnails_enqueue(papers=list(queryset.only("pk")))
+        count = tasks.thumbnails_enqueue(papers=list(queryset))
         self.message_user(request, f"Queued the thumbnails of {plural(count, 'paper')}.")
 
     def get_urls(self):

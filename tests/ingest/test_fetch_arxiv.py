@@ -3,6 +3,7 @@ API serving recorded Atom feeds (tests/fixtures/arxiv/)."""
 
 import datetime as dt
 import io
+import re
 
 import pytest
 import time_machine
@@ -118,7 +119,7 @@ def test_a_failed_request_writes_nothing_and_says_why(upstream, waits, reply, re
         finally:
             text = out.getvalue()
     assert counts(text)["failed"] == 2
-    assert __import__("re").search(reason, text)
+    assert re.search(reason, text)
     assert not Paper.objects.exists()
 
 

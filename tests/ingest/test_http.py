@@ -58,7 +58,7 @@ def test_5xx_without_retry_after_backs_off_exponentially_with_jitter(upstream, w
         assert c.get(f"{upstream.url}/x").content == b"ok"
     # Attempt n waits between half and all of 2 s × 2^(n-1).
     assert [1.0 <= waits[0] <= 2.0, 2.0 <= waits[1] <= 4.0, 4.0 <= waits[2] <= 8.0] == [True] * 3
-    assert len(set(http.Policy.from_settings(backoff=2.0).backoff_delay(3) for _ in range(20))) > 1
+    assert len({http.Policy.from_settings(backoff=2.0).backoff_delay(3) for _ in range(20)}) > 1
 
 
 def test_retries_run_out_with_a_clear_error(upstream, waits):
