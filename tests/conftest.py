@@ -40,17 +40,13 @@ def _address_host(address):
 
 
 def _guarded_connect(self, address):
-    if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(
-        _address_host(address)
-    ):
+    if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(_address_host(address)):
         _refuse(f"connect to {address!r}")
     return _real_connect(self, address)
 
 
 def _guarded_connect_ex(self, address):
-    if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(
-        _address_host(address)
-    ):
+    if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(_address_host(address)):
         _refuse(f"connect to {address!r}")
     return _real_connect_ex(self, address)
 

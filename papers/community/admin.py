@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from papers.core.admin.base import DerivedDataAdmin
 from papers.core.models import Paper
 from papers.ingest import tasks as ingest_tasks
-from papers.ingest.admin import FetchStatusesMixin, last_status
+from papers.ingest.admin import FetchStatusesMixin, PublishedPrecisionForm, last_status
 from papers.ingest.status import Source
 
 from . import services
@@ -25,6 +25,7 @@ User = get_user_model()
 
 @admin.register(PendingSubmission)
 class PendingSubmissionAdmin(FetchStatusesMixin, DerivedDataAdmin):
+    form = PublishedPrecisionForm
     list_display = [
         "arxiv_link",
         "title",
@@ -45,14 +46,14 @@ class PendingSubmissionAdmin(FetchStatusesMixin, DerivedDataAdmin):
         "submitted_by",
         "created_at",
         "full_editor",
-        "authors",
+        "author_list",
         "arxiv_fetch",
     ]
     fields = [
         "arxiv_link",
         "arxiv_fetch",
         "title",
-        "authors",
+        "author_list",
         "abstract",
         "published",
         "published_precision",
@@ -88,7 +89,7 @@ class PendingSubmissionAdmin(FetchStatusesMixin, DerivedDataAdmin):
         return last_status(paper, Source.ARXIV)
 
     @admin.display(description="authors (in order)")
-    def authors(self, paper):
+    def author_list(self, paper):
         names = [a.author.name for a in paper.authorships.select_related("author")]
         return ", ".join(names) or "—"
 

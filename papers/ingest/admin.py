@@ -56,6 +56,18 @@ class ArxivUploadForm(forms.Form):
         return upload
 
 
+class PublishedPrecisionForm(forms.ModelForm):
+    """A paper form whose published-date precision may be left out (then: a day)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "published_precision" in self.fields:
+            self.fields["published_precision"].required = False
+
+    def clean_published_precision(self):
+        return self.cleaned_data.get("published_precision") or "day"
+
+
 def last_status(obj, source: str) -> str:
     """The object's last fetch from ``source``, from its prefetched ``fetch_statuses``."""
     found = [status for status in obj.fetch_statuses.all() if status.source == source]
@@ -73,6 +85,7 @@ class PaperImportAdmin(FetchStatusesMixin, PaperAdmin):
     """The catalogue's paper editor, with the arXiv upload page, the queued arXiv fetch
     and each paper's last fetches (metadata, thumbnail)."""
 
+    form = PublishedPrecisionForm
     actions = [*PaperAdmin.actions, "fetch_from_arxiv", "make_thumbnails"]
     list_display = [*PaperAdmin.list_display, "arxiv_fetch"]
     readonly_fields = [*PaperAdmin.readonly_fields, "arxiv_fetch", "thumbnail_fetch"]

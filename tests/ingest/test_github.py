@@ -103,7 +103,7 @@ def test_a_404_marks_the_repository_gone_and_deletes_nothing(upstream, repositor
 
 
 def test_the_rate_limit_stops_the_run_and_resumes_after_the_reset(upstream, repositories):
-    planner, routers, plain, _ = repositories
+    planner, routers, _plain, _ = repositories
     upstream.route(ROUTERS, github_reply("sparse-routers"))  # X-RateLimit-Remaining: 0
     upstream.route(PLANNER, github_reply("latent-planner"))
     upstream.route(PLAIN, github_reply("plain-python"))
@@ -128,7 +128,7 @@ def test_the_rate_limit_stops_the_run_and_resumes_after_the_reset(upstream, repo
 
 
 def test_a_rate_limited_403_stops_without_failing_the_repository(upstream, repositories):
-    planner, routers, *_ = repositories
+    planner, _routers, *_ = repositories
     upstream.route(PLANNER, github_reply("rate_limited"))
     upstream.route(ROUTERS, github_reply("sparse-routers"))
 
@@ -175,7 +175,7 @@ def test_malformed_json_is_a_failure_with_its_reason(upstream, repositories):
 
 
 def test_the_cards_show_fresh_stars(upstream, repositories, client):
-    planner, _, _, paper = repositories
+    _planner, _, _, paper = repositories
     assert "★ 1,204" in client.get(paper.get_absolute_url()).content.decode()
     upstream.route(PLANNER, github_reply("latent-planner"))
     refresh("example-lab/latent-planner")

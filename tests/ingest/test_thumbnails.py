@@ -39,7 +39,7 @@ def test_the_first_page_becomes_a_small_webp(upstream, paper, settings):
         image = Image.open(io.BytesIO(stored.read()))
         assert (image.format, image.size) == ("WEBP", (240, 311))
         # The dark title block of the first page is there, near the top.
-        r, g, b = image.convert("RGB").getpixel((120, 33))
+        r, _g, b = image.convert("RGB").getpixel((120, 33))
         assert b > 80 and r < 60
     assert FetchStatus.objects.get(paper=paper, source="thumbnail").state == "ok"
     assert upstream.requests[0].headers["Accept"] == "application/pdf"
