@@ -38,7 +38,8 @@ def repositories_get_or_create(
 
     Matches as ``repository_get_or_create`` does (owner and name in any case)
     and creates the missing ones in bulk. A link's stars refresh the
-    repository's; its framework fills an empty one. Returns the repositories
+    repository's until GitHub itself was asked (``last_synced``); its framework
+    fills an empty one. Returns the repositories
     and the keys of existing ones that were refreshed.
     """
     wanted: dict[tuple, dict] = {}
@@ -69,7 +70,9 @@ def repositories_get_or_create(
         repository = found.get(key)
         if repository is None:
             continue
-        if link.stars is not None and repository.stars != link.stars:
+        # Once GitHub itself was asked (refresh_repos), its count wins over a copy.
+        fresh = repository.last_synced is None
+        if link.stars is not None and fresh and repository.stars != link.stars:
             repository.stars = link.stars
             refreshed.add(key)
         if link.framework and not repository.framework:

@@ -1,12 +1,14 @@
 """PDFs made in the tests: a first page with a title bar and lines of "text"."""
 
+import functools
 import io
 
 from PIL import Image, ImageDraw
 
 
+@functools.cache
 def paper_pdf(title: str = "A Paper", *, pages: int = 2) -> bytes:
-    """A US-letter PDF (612×792 pt) whose first page has a dark title block."""
+    """A US-letter PDF (612×792 pt) whose first page has a dark title block (made once)."""
     images = []
     for number in range(pages):
         page = Image.new("RGB", (612, 792), "white")
