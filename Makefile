@@ -10,7 +10,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 python; do \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$c; break; }; done)
 
-.PHONY: help run test test-heavy lint format install migrate demo clean serve bench
+.PHONY: help run test test-heavy lint format install migrate demo clean serve bench worker
 
 help:
 	@echo "make run         set up everything and serve the demo site on http://127.0.0.1:8000 (SQLite)"
@@ -19,6 +19,7 @@ help:
 	@echo "make lint        ruff check, ruff format --check, djhtml --check"
 	@echo "make format      apply ruff format and djhtml"
 	@echo "make serve       production mode: gunicorn, DEBUG off (needs SECRET_KEY, ALLOWED_HOSTS)"
+	@echo "make worker      a task worker: runs queued fetches, thumbnails, digests (docs/ingestion.md)"
 
 $(VENV)/bin/activate:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -80,6 +81,12 @@ serve: install
 	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) migrate --noinput
 	$(VENV)/bin/gunicorn -c python:catalogue.gunicorn catalogue.wsgi
+
+# A background worker for the task queue in the database (django-tasks-db): arXiv and
+# GitHub fetches, thumbnails, digests. Run as many as you like, on as many machines.
+# WORKER_ARGS=--batch processes what is queued and exits.
+worker: migrate
+	$(MANAGE) db_worker --queue-name default --interval 2 $(WORKER_ARGS)
 
 # Benchmark on PostgreSQL at 10k, 100k and 1M papers (BENCH_SIZES=10000,100000 to choose);
 # tools/bench, docs/performance.md. Needs wrk (apt-get install wrk).
