@@ -258,9 +258,17 @@ RATE_LIMITS = {
     "subscribe": {"ip": "20/h", "account": "3/h"},
     "unsubscribe": {"ip": "100/h"},
     "api": {"ip": ["120/m", "10000/d"]},
+    # Searches on the HTML catalogue (words or ?like=): plenty for a person reading,
+    # not for a scraper; BibTeX exports of a list (up to 500 entries each) more firmly.
+    "search": {"ip": ["60/m", "1000/h", "5000/d"]},
+    "export": {"ip": ["10/m", "100/h"]},
 }
 # Reverse proxies in front of the app that append the client to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0)
+
+# Importers read at most this much from one input once decompressed (a gzip file that
+# expands beyond it fails cleanly); the admin's upload page has its own, lower limit.
+IMPORT_MAX_BYTES = env.integer("IMPORT_MAX_BYTES", 4 << 30)
 
 # Search: each facet query gives up after this long (its counts show as unavailable);
 # facet counts are cached this many seconds; ranking by relevance gives up after this

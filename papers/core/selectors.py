@@ -18,6 +18,16 @@ def visible_papers(user) -> "Paper.objects":
     return Paper.objects.all() if user.is_staff else Paper.objects.published()
 
 
+def visible_authors(user):
+    """Authors a visitor may open: of a published paper (staff: every author)."""
+    return Author.objects.all() if user.is_staff else Author.objects.public()
+
+
+def visible_repositories(user):
+    """Repositories a visitor may open: code of a published paper (staff: all)."""
+    return Repository.objects.all() if user.is_staff else Repository.objects.public()
+
+
 def edition_papers(edition: Edition):
     return Paper.objects.published().listed_between(edition.start, edition.end)
 
@@ -62,7 +72,7 @@ def authors_with_counts(query: str = ""):
     return CountedList(
         counted,
         ids=ranking,
-        ordered=Author.objects.order_by("name", "pk"),
+        ordered=Author.objects.public().order_by("name", "pk"),
         ranked=ranking is not None,
     )
 
@@ -172,14 +182,16 @@ def repositories_with_counts():
     """Repositories, most starred first (``repository_stars_idx``), with ``paper_count``."""
     return CountedList(
         Repository.objects.annotate(paper_count=Count("papers", filter=PUBLISHED)),
-        ordered=Repository.objects.order_by(F("stars").desc(nulls_last=True), "pk"),
+        ordered=Repository.objects.public().order_by(F("stars").desc(nulls_last=True), "pk"),
     )
 
 
-def repository_by_path(owner: str, name: str) -> Repository | None:
-    """The repository at ``owner/name``, preferring GitHub when several hosts have one."""
+def repository_by_path(owner: str, name: str, *, user) -> Repository | None:
+    """The repository at ``owner/name`` that ``user`` may see, preferring GitHub when
+    several hosts have one."""
     return (
-        Repository.objects.filter(owner__iexact=owner, name__iexact=name)
+        visible_repositories(user)
+        .filter(owner__iexact=owner, name__iexact=name)
         .order_by(Case(When(host="github.com", then=0), default=1), "pk")
         .first()
     )

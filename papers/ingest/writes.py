@@ -250,7 +250,7 @@ def papers_import(
     now = timezone.now()
     created = [plan for plan in plans if plan.created]
     # New rows carry their search text from the start, so the search index is
-    # written once (``index_papers`` below then finds nothing to change).
+    # written once (``derived.papers_changed`` below then finds nothing to change).
     author_names = {author.pk: author.name for author in authors.values()}
     for plan in created:
         plan.paper.authors_text = ", ".join(author_names[pk] for pk, _ in plan.authors or ())

@@ -43,6 +43,7 @@ import re
 import time
 import unicodedata
 from dataclasses import dataclass
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -277,3 +278,23 @@ def too_many_requests(request, decision: Decision, *, json: bool = False):
         response = render(request, "429.html", {"message": message}, status=429)
     response["Retry-After"] = str(decision.retry_after)
     return response
+
+
+def metered(name: str, *, only_if=None):
+    """A view decorator: count each request under the policy ``name`` (all of them, or
+    those for which ``only_if(request)`` is true) and answer 429 past its limits,
+    before any cache is consulted."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if only_if is None or only_if(request):
+                decision = check(request, name)
+                if not decision.allowed:
+                    json = request.path.startswith("/api/")
+                    return too_many_requests(request, decision, json=json)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
