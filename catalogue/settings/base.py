@@ -46,6 +46,12 @@ AUTH_USER_MODEL = "community.User"
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every answer under /api/ is JSON, errors included.
+    "papers.web.middleware.ApiJsonErrorsMiddleware",
+    # X-Degraded, and never cached, when part of a response is a fallback.
+    "papers.web.middleware.DegradedResponseMiddleware",
+    # No NUL character enters (query strings: dropped; form posts: 400).
+    "papers.web.middleware.NulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -117,14 +123,21 @@ if env.string("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": env.string("TEST_DATABASE_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set, local memory otherwise.
+# Cache: Redis when REDIS_URL is set, local memory otherwise. The Redis backend fails
+# open (papers/web/cache.py): when Redis does not answer within CACHE_TIMEOUT_MS,
+# pages are rendered and writes acknowledged without it.
 REDIS_URL = env.string("REDIS_URL")
+CACHE_TIMEOUT_MS = env.integer("CACHE_TIMEOUT_MS", 250)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "papers.web.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.string("CACHE_KEY_PREFIX", "catalogue"),
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_TIMEOUT_MS / 1000,
+                "socket_timeout": CACHE_TIMEOUT_MS / 1000,
+            },
         }
     }
 else:

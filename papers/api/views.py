@@ -45,6 +45,10 @@ def api_view(*, parameters=()):
                 ).response()
                 response["Allow"] = "GET, HEAD"
                 return response
+            # Counted first: a request refused for its parameters costs its quota too.
+            decision = ratelimit.check(request, "api")
+            if not decision.allowed:
+                return ratelimit.too_many_requests(request, decision, json=True)
             unknown = sorted(set(request.GET) - allowed)
             if unknown:
                 known = ", ".join(sorted(allowed)) or "none"
@@ -54,9 +58,6 @@ def api_view(*, parameters=()):
                     f"Unknown parameter {unknown[0]!r}. This endpoint takes: {known}.",
                     parameter=unknown[0],
                 ).response()
-            decision = ratelimit.check(request, "api")
-            if not decision.allowed:
-                return ratelimit.too_many_requests(request, decision, json=True)
             try:
                 data = view(request, *args, **kwargs)
             except api.ApiError as error:

@@ -14,7 +14,7 @@ from papers.core.admin.base import DerivedDataAdmin
 from papers.core.models import Paper
 
 from . import services
-from .forms import EMAIL_TAKEN
+from .forms import EMAIL_TAKEN, check_username_free
 from .models import PendingSubmission, Upvote
 
 User = get_user_model()
@@ -88,6 +88,11 @@ class PendingSubmissionAdmin(DerivedDataAdmin):
 
 
 class MemberChangeForm(UserChangeForm):
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        check_username_free(username, member=self.instance)
+        return username
+
     def clean_email(self):
         email = self.cleaned_data.get("email", "")
         others = User.objects.exclude(pk=self.instance.pk)

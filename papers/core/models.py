@@ -10,10 +10,6 @@ from django.utils import timezone
 from . import arxiv
 from .markdown import render_markdown
 
-arxiv_id_validator = RegexValidator(
-    rf"^{arxiv.ID_PATTERN}$",
-    "Enter a versionless arXiv id such as 2306.14846 or hep-th/9901001.",
-)
 orcid_validator = RegexValidator(
     r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$", "Enter an ORCID iD such as 0000-0002-1825-0097."
 )
@@ -255,7 +251,7 @@ class Paper(models.Model):
         unique=True,
         null=True,
         blank=True,
-        validators=[arxiv_id_validator],
+        validators=[arxiv.validate_arxiv_id],
         help_text="Versionless, e.g. 2306.14846. Empty for papers not on arXiv.",
     )
     arxiv_version = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db import router
 from django.db.models import Case, Count, F, Prefetch, Q, When
 
+from . import degraded
 from .editions import Edition
 from .models import Author, Authorship, CodeLink, Paper, Repository, Topic
 from .timelimit import TimeLimit
@@ -79,8 +80,11 @@ def author_ranking(*, time_limit_ms=None, refresh=False, timeout=None) -> list[i
     """
     if not refresh:
         ids = cache.get(AUTHOR_RANKING_KEY)
-        if ids is not None or cache.get(AUTHOR_RANKING_KEY + ":late"):
-            return ids  # (recently past the time limit: not tried again for a while)
+        if ids is not None:
+            return ids
+        if cache.get(AUTHOR_RANKING_KEY + ":late"):
+            degraded.note(degraded.AUTHORS)  # recently past the time limit: not tried again yet
+            return None
     ranked = (
         Author.objects.annotate(paper_count=Count("papers", filter=PUBLISHED))
         .filter(paper_count__gt=0)
@@ -88,7 +92,9 @@ def author_ranking(*, time_limit_ms=None, refresh=False, timeout=None) -> list[i
         .values_list("pk", flat=True)[:AUTHOR_RANKING_SIZE]
     )
     limit_ms = time_limit_ms or settings.SEARCH_FACET_TIME_LIMIT_MS
-    with TimeLimit(router.db_for_read(Author), limit_ms, budget_ms=limit_ms) as limit:
+    with TimeLimit(
+        router.db_for_read(Author), limit_ms, budget_ms=limit_ms, part=degraded.AUTHORS
+    ) as limit:
         ids = limit.run("author ranking", lambda: list(ranked))
     seconds = settings.SEARCH_FACET_CACHE_SECONDS if timeout is None else timeout
     if ids is not None:
