@@ -18,8 +18,11 @@ help:
 	@echo "make test-heavy  gunicorn under concurrent votes, PostgreSQL restarted mid-flow (PostgreSQL)"
 	@echo "make lint        ruff check, ruff format --check, djhtml --check"
 	@echo "make format      apply ruff format and djhtml"
-	@echo "make serve       production mode: gunicorn, DEBUG off (needs SECRET_KEY, ALLOWED_HOSTS)"
-	@echo "make worker      a task worker: runs queued fetches, thumbnails, digests (docs/ingestion.md)"
+	@echo "make serve       production mode: gunicorn, catalogue.settings.prod (needs SECRET_KEY, ALLOWED_HOSTS)"
+	@echo "make bench       the benchmark at 10k, 100k and 1M papers on PostgreSQL (needs wrk)"
+	@echo "make install     the virtualenv in .venv (make migrate, make demo: the steps of make run)"
+	@echo "make clean       remove the virtualenv and generated files"
+	@echo "make worker      a task worker: queued fetches, thumbnails, digests (docs/ingestion.md)"
 
 $(VENV)/bin/activate:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -72,9 +75,9 @@ format: install
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
 
-# Production mode: gunicorn with DEBUG off. Needs SECRET_KEY, ALLOWED_HOSTS and
-# usually DATABASE_URL, REDIS_URL and EMAIL_HOST in the environment (see README,
-# Deploying). check --deploy reports what is missing but does not stop a trial run.
+# Production mode: gunicorn with catalogue.settings.prod. Needs SECRET_KEY, ALLOWED_HOSTS
+# and usually DATABASE_URL, REDIS_URL and EMAIL_HOST in the environment (docs/deploying.md).
+# check --deploy reports what is missing but does not stop a trial run.
 serve: export DJANGO_SETTINGS_MODULE = catalogue.settings.prod
 serve: install
 	-$(MANAGE) check --deploy

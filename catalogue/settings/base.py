@@ -47,6 +47,12 @@ AUTH_USER_MODEL = "community.User"
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every answer under /api/ is JSON, errors included.
+    "papers.web.middleware.ApiJsonErrorsMiddleware",
+    # X-Degraded, and never cached, when part of a response is a fallback.
+    "papers.web.middleware.DegradedResponseMiddleware",
+    # No NUL character enters (query strings: dropped; form posts: 400).
+    "papers.web.middleware.NulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -118,14 +124,21 @@ if env.string("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": env.string("TEST_DATABASE_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set, local memory otherwise.
+# Cache: Redis when REDIS_URL is set, local memory otherwise. The Redis backend fails
+# open (papers/web/cache.py): when Redis does not answer within CACHE_TIMEOUT_MS,
+# pages are rendered and writes acknowledged without it.
 REDIS_URL = env.string("REDIS_URL")
+CACHE_TIMEOUT_MS = env.integer("CACHE_TIMEOUT_MS", 250)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "papers.web.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.string("CACHE_KEY_PREFIX", "catalogue"),
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_TIMEOUT_MS / 1000,
+                "socket_timeout": CACHE_TIMEOUT_MS / 1000,
+            },
         }
     }
 else:
@@ -268,9 +281,17 @@ RATE_LIMITS = {
     "subscribe": {"ip": "20/h", "account": "3/h"},
     "unsubscribe": {"ip": "100/h"},
     "api": {"ip": ["120/m", "10000/d"]},
+    # Searches on the HTML catalogue (words or ?like=): plenty for a person reading,
+    # not for a scraper; BibTeX exports of a list (up to 500 entries each) more firmly.
+    "search": {"ip": ["60/m", "1000/h", "5000/d"]},
+    "export": {"ip": ["10/m", "100/h"]},
 }
 # Reverse proxies in front of the app that append the client to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0)
+
+# Importers read at most this much from one input once decompressed (a gzip file that
+# expands beyond it fails cleanly); the admin's upload page has its own, lower limit.
+IMPORT_MAX_BYTES = env.integer("IMPORT_MAX_BYTES", 4 << 30)
 
 # Search: each facet query gives up after this long (its counts show as unavailable);
 # facet counts are cached this many seconds; ranking by relevance gives up after this

@@ -1,8 +1,8 @@
 """The JSON API's representations and errors (read-only, ``/api/v1/``).
 
 Field names here are the API's contract: add fields freely, never rename or
-remove one without a new version. Views are in ``papers/views/api.py``; the
-README documents every field.
+remove one without a new version. Views are in ``papers/api/views.py``;
+docs/api.md documents every field.
 """
 
 import datetime as dt

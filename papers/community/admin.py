@@ -10,14 +10,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
-from papers.core.admin.base import DerivedDataAdmin
+from papers.core.admin.base import DerivedDataAdmin, log_changes
 from papers.core.models import Paper
 from papers.ingest import tasks as ingest_tasks
 from papers.ingest.admin import FetchStatusesMixin, PublishedPrecisionForm, last_status
 from papers.ingest.status import Source
 
 from . import services
-from .forms import EMAIL_TAKEN
+from .forms import EMAIL_TAKEN, check_username_free
 from .models import PendingSubmission, Upvote
 
 User = get_user_model()
@@ -105,12 +105,15 @@ class PendingSubmissionAdmin(FetchStatusesMixin, DerivedDataAdmin):
 
     @admin.action(description="Approve: list in today's edition", permissions=["change"])
     def approve(self, request, queryset):
-        approved, refused = 0, []
+        approved, refused = [], []
         for paper in queryset:
             try:
-                approved += services.submission_approve(paper=paper)
+                if services.submission_approve(paper=paper):
+                    approved.append(paper)
             except services.SubmissionRefused as refusal:
                 refused.append(str(refusal))
+        log_changes(request, approved, "Approved: listed in today's edition.")
+        approved = len(approved)
         if approved:
             self.message_user(request, f"{approved} paper(s) approved and listed today.")
         for message in refused:
@@ -118,11 +121,17 @@ class PendingSubmissionAdmin(FetchStatusesMixin, DerivedDataAdmin):
 
     @admin.action(description="Reject selected submissions", permissions=["change"])
     def reject(self, request, queryset):
-        rejected = sum(services.submission_reject(paper=paper) for paper in queryset)
-        self.message_user(request, f"{rejected} submission(s) rejected.")
+        rejected = [paper for paper in queryset if services.submission_reject(paper=paper)]
+        log_changes(request, rejected, "Rejected.")
+        self.message_user(request, f"{len(rejected)} submission(s) rejected.")
 
 
 class MemberChangeForm(UserChangeForm):
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        check_username_free(username, member=self.instance)
+        return username
+
     def clean_email(self):
         email = self.cleaned_data.get("email", "")
         others = User.objects.exclude(pk=self.instance.pk)
@@ -148,7 +157,23 @@ class MemberAdmin(UserAdmin):
 
 @admin.register(Upvote)
 class UpvoteAdmin(admin.ModelAdmin):
+    """Members' upvotes, to look at and, for abuse, remove. Votes are cast on the site;
+    a removal goes through the vote service, so counts and trending scores follow."""
+
     list_display = ["paper", "user", "created_at"]
-    autocomplete_fields = ["paper", "user"]
     date_hierarchy = "created_at"
     list_select_related = ["paper", "user"]
+    search_fields = ["paper__title", "paper__arxiv_id", "user__username"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        services.paper_upvote(paper=obj.paper, user=obj.user, voted=False)
+
+    def delete_queryset(self, request, queryset):
+        for vote in queryset.select_related("paper", "user"):
+            services.paper_upvote(paper=vote.paper, user=vote.user, voted=False)

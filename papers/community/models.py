@@ -9,10 +9,15 @@ from django.utils import timezone
 
 from papers.core.models import Paper
 
+from .identity import username_skeleton
+
 
 class User(AbstractUser):
     """A member. Email addresses are unique whatever their case (empty ones aside:
-    ``createsuperuser`` may leave it empty)."""
+    ``createsuperuser`` may leave it empty), and so are usernames' confusable
+    skeletons (papers/community/identity.py): ``аlice`` cannot join beside ``alice``."""
+
+    username_skeleton = models.CharField(max_length=600, unique=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -21,6 +26,13 @@ class User(AbstractUser):
                 Lower("email"), condition=~Q(email=""), name="user_email_unique_ci"
             ),
         ]
+
+    def save(self, *args, **kwargs):
+        self.username_skeleton = username_skeleton(self.username)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "username" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "username_skeleton"}
+        super().save(*args, **kwargs)
 
 
 class Upvote(models.Model):

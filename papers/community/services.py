@@ -133,7 +133,7 @@ def submission_create(*, user, arxiv_id: str) -> Paper:
                 f"You have submitted {limit} papers today, the daily limit. Thank you! "
                 "Please come back tomorrow."
             )
-        month = arxiv.submission_month(arxiv_id)
+        month = arxiv.submission_date(arxiv_id)
         try:
             with transaction.atomic():
                 paper = Paper.objects.create(

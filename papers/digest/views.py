@@ -29,6 +29,7 @@ from .subscriptions import (
     SubscriptionGone,
     TokenExpired,
     TokenInvalid,
+    mailbox_key,
     read_confirm_token,
     subscription_cancel,
     subscription_confirm,
@@ -98,7 +99,8 @@ def subscribe(request):
     rate_limited = ""
     if request.method == "POST":
         email = request.POST.get("email", "")[:254]
-        decision = ratelimit.check(request, "subscribe", account=email or None)
+        # Per mailbox as well as per address typed: victim+1@, victim+2@... are one inbox.
+        decision = ratelimit.check(request, "subscribe", account=mailbox_key(email) or None)
         if not decision.allowed:
             form = SubscribeForm(initial={"email": email})
             rate_limited = (

@@ -30,6 +30,7 @@ from .models import FetchStatus, Lock, RequestSlot
 from .status import Source, status_describe
 
 UPLOAD_MAX_BYTES = 50 * 1024 * 1024  # larger files: the import_arxiv command
+UPLOAD_MAX_EXPANDED_BYTES = 200 * 1024 * 1024  # the same once decompressed (gzip)
 
 
 class ArxivUploadForm(forms.Form):
@@ -143,7 +144,7 @@ class PaperImportAdmin(FetchStatusesMixin, PaperAdmin):
             try:
                 with transaction.atomic():
                     report = import_arxiv(
-                        [stream_source(upload.name, upload)],
+                        [stream_source(upload.name, upload, max_bytes=UPLOAD_MAX_EXPANDED_BYTES)],
                         listed_on=timezone.localdate(),
                         listed_on_published=form.cleaned_data["listed_on"] == "published",
                         dry_run=form.cleaned_data["dry_run"],

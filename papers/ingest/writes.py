@@ -243,7 +243,7 @@ def papers_import(
     now = timezone.now()
     created = [plan for plan in plans if plan.created]
     # New rows carry their search text from the start, so the search index is
-    # written once (``index_papers`` below then finds nothing to change).
+    # written once (``derived.papers_changed`` below then finds nothing to change).
     author_names = {author.pk: author.name for author in authors.values()}
     for plan in created:
         plan.paper.authors_text = ", ".join(author_names[pk] for pk, _ in plan.authors or ())
@@ -344,7 +344,7 @@ def _published_precision(record: PaperRecord) -> None:
     if record.fields.get("published"):
         record.fields = {**record.fields, "published_precision": "day"}
         return
-    month = arxiv.submission_month(record.arxiv_id)
+    month = arxiv.submission_date(record.arxiv_id)
     fields = {k: v for k, v in record.fields.items() if k != "published"}
     if month is not None:
         fields.update(published=month, published_precision="month")

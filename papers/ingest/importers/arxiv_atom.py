@@ -361,7 +361,11 @@ def import_arxiv(
     with atomic_run(dry_run=dry_run):
         for source in sources:
             with source.opened() as stream:
-                items = parse_feed(decompressed(stream), label=source.label, report=report)
+                items = parse_feed(
+                    decompressed(stream, max_bytes=source.max_bytes, label=source.label),
+                    label=source.label,
+                    report=report,
+                )
                 if listed_on_published:
                     items = (_listed_on_published(item) for item in items)
                 import_records(items, report=report, listed_on=listed_on, batch_size=batch_size)

@@ -8,7 +8,7 @@ class Command(BaseCommand):
     help = (
         "Recompute every paper's stored trending score from its upvotes (after changing "
         "TRENDING_HALF_LIFE_HOURS, or to let papers whose votes are over a month old drop "
-        "to 0). Votes keep their own paper's score fresh; see papers/trending.py."
+        "to 0). Votes keep their own paper's score fresh; see papers/community/trending.py."
     )
 
     def add_arguments(self, parser):
