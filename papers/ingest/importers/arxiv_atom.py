@@ -24,7 +24,7 @@ from django.conf import settings
 from papers.core import arxiv
 from papers.core.models import Author, Authorship, Paper
 from papers.ingest import writes
-from papers.ingest.fetchers.http import FetchError
+from papers.ingest.fetchers.http import FetchError, HttpClient, Policy
 
 from .base import BATCH_SIZE, atomic_run, import_records
 from .report import ImportFailed, ImportReport, Skip
@@ -245,8 +245,6 @@ def is_url(text: str) -> bool:
 def http_get(url: str) -> bytes:
     """One page, through the fetchers' HTTP policy (time-outs, retries, size limit,
     User-Agent); the politeness delay is ArxivFetcher's."""
-    from papers.ingest.fetchers.http import HttpClient, Policy
-
     policy = Policy.from_settings(max_bytes=max(settings.HTTP_MAX_RESPONSE_BYTES, 200 << 20))
     with HttpClient(policy=policy) as client:
         return client.get(url).content
