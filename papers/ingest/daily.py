@@ -86,7 +86,7 @@ def ingest_daily(
         reports = []
         for name, step in steps:
             try:
-                reports.append(step())
+                reports.append(step().finish())
             except Exception as error:  # one broken step does not stop the others
                 logger.exception("ingest_daily: %s failed", name)
                 report = FetchReport(source=name)

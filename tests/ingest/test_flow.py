@@ -24,7 +24,9 @@ from tests.factories import make_paper, make_repository, make_user
 
 from .upstream import Reply, fixture, github_reply
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The worker claims tasks with SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL and an
+# exclusive transaction on SQLite.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.engine]
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 

@@ -136,6 +136,7 @@ def test_a_closed_port_fails_fast_and_clearly():
         c.get(f"http://127.0.0.1:{port}/")
 
 
+@pytest.mark.engine  # the slot's row lock is PostgreSQL's; SQLite serialises writers
 def test_the_throttle_spaces_requests_across_processes(waits):
     """The slot is a database row: a second client (another worker) waits its turn."""
     with time_machine.travel(dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC), tick=False):

@@ -1,6 +1,7 @@
 """What a fetch run did: the import counts, plus what failed and why."""
 
 import datetime as dt
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -14,6 +15,17 @@ class FetchReport(ImportReport):
     failure_examples: dict[str, list[str]] = field(default_factory=dict)
     stopped: str = ""  # why the run stopped early (a rate limit), if it did
     resume_at: dt.datetime | None = None  # when a stopped run may go on
+    ended: float | None = None  # time.monotonic() when the run ended (``finish``)
+
+    def finish(self) -> "FetchReport":
+        """Stop the clock: the summary then says how long the run took, not how long
+        ago it started (``ingest_daily`` prints every step's at the end)."""
+        self.ended = time.monotonic()
+        return self
+
+    @property
+    def seconds(self) -> float:
+        return (self.ended or time.monotonic()) - self.started
 
     def fail(self, reason: str, where: str = "", *, count: int = 1) -> None:
         """``count`` items (a paper, a repository, a batch's papers) failed for ``reason``."""
