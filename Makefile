@@ -46,6 +46,7 @@ demo: migrate
 
 run: demo
 	@$(MANAGE) ensure_local_admin
+	@echo "Queued work (submissions' arXiv metadata, admin fetches, thumbnails) runs in 'make worker' (another terminal)."
 	$(MANAGE) runserver 127.0.0.1:8000
 
 CHROMIUM ?= /usr/bin/chromium

@@ -74,9 +74,8 @@ def _resume(task_function, when: dt.datetime, *args) -> None:
     """Queue ``task_function`` again for ``when``, where the backend can defer tasks (the
     database queue can; the immediate backend of the tests cannot: the next scheduled
     run picks the work up instead)."""
-    queued = task_function.using(run_after=when)
-    if queued.get_backend().supports_defer:
-        queued.enqueue(*args)
+    if task_function.get_backend().supports_defer:
+        task_function.using(run_after=when).enqueue(*args)
 
 
 # Services: queue work and show it as queued ----------------------------------------

@@ -14,11 +14,13 @@ import io
 import signal
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from papers.core.models import Paper
+from papers.ingest import tasks
 from papers.ingest.models import FetchStatus
 from tests.factories import make_paper, make_repository, make_user
 
@@ -146,3 +148,34 @@ def test_admin_actions_queue_and_show_the_last_result(upstream, database_queue, 
     assert "Updated" in repositories
     change = admin_client.get(f"/admin/core/repository/{repository.pk}/change/").content.decode()
     assert "Last GitHub refresh" in change
+
+
+def test_a_rate_limited_refresh_queues_itself_for_the_reset(upstream, database_queue):
+    make_repository("example-lab", "sparse-routers")
+    make_repository("example-lab", "latent-planner")
+    upstream.route("/repos/example-lab/sparse-routers", github_reply("sparse-routers"))
+    upstream.route("/repos/example-lab/latent-planner", github_reply("latent-planner"))
+
+    with time_machine.travel(dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC), tick=False):
+        tasks.repositories_refresh.enqueue()
+        run_worker()
+
+    first, again = DBTaskResult.objects.order_by("enqueued_at")
+    assert first.status == "SUCCESSFUL" and "rate limit" in first.return_value["stopped"]
+    assert again.status == "READY"
+    assert again.run_after == dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC)  # X-RateLimit-Reset
+    assert [r.path for r in upstream.requests] == ["/repos/example-lab/sparse-routers"]
+
+    with time_machine.travel(dt.datetime(2026, 11, 26, 10, 1, tzinfo=dt.UTC), tick=False):
+        run_worker()
+    again.refresh_from_db()
+    assert again.status == "SUCCESSFUL"
+    assert upstream.requests[-1].path == "/repos/example-lab/latent-planner"
+
+
+def test_on_the_immediate_backend_a_rate_limited_refresh_just_stops(upstream):
+    make_repository("example-lab", "sparse-routers")
+    make_repository("example-lab", "latent-planner")
+    upstream.route("/repos/example-lab/sparse-routers", github_reply("sparse-routers"))
+    result = tasks.repositories_refresh.enqueue()
+    assert result.status == "SUCCESSFUL" and result.return_value["resume_at"]
