@@ -63,7 +63,7 @@ def paper_detail(paper_filter: Q, *, user) -> Paper:
 def authors_with_counts(query: str = ""):
     """Authors with ``paper_count``, most papers first: a queryset when ``query``
     narrows them by name, else the directory of every author (``CountedList``)."""
-    counted = Author.objects.annotate(paper_count=Count("papers", filter=PUBLISHED))
+    counted = Author.objects.public().annotate(paper_count=Count("papers", filter=PUBLISHED))
     if query:
         return counted.filter(name__icontains=query, paper_count__gt=0).order_by(
             "-paper_count", "name"
@@ -72,7 +72,7 @@ def authors_with_counts(query: str = ""):
     return CountedList(
         counted,
         ids=ranking,
-        ordered=Author.objects.public().order_by("name", "pk"),
+        ordered=Author.objects.order_by("name", "pk"),
         ranked=ranking is not None,
     )
 
@@ -119,8 +119,10 @@ class CountedList:
 
     The order comes from ``ids`` (a ranking computed ahead) or else from
     ``ordered``, a queryset an index can walk; ``counted`` (annotated with
-    ``paper_count``) is then asked for the page's rows only. Counting the whole
-    table to sort by the count, on every request, is what this avoids.
+    ``paper_count``, and narrowed to what visitors may see) is then asked for the
+    page's rows only, so a row it leaves out is left out of the page. Counting the
+    whole table to sort by the count, on every request, is what this avoids; the
+    total is the walk's (it may include a few rows no page shows).
     """
 
     def __init__(self, counted, *, ordered, ids=None, ranked=True):
@@ -181,8 +183,8 @@ def topic_papers(topic: Topic):
 def repositories_with_counts():
     """Repositories, most starred first (``repository_stars_idx``), with ``paper_count``."""
     return CountedList(
-        Repository.objects.annotate(paper_count=Count("papers", filter=PUBLISHED)),
-        ordered=Repository.objects.public().order_by(F("stars").desc(nulls_last=True), "pk"),
+        Repository.objects.public().annotate(paper_count=Count("papers", filter=PUBLISHED)),
+        ordered=Repository.objects.order_by(F("stars").desc(nulls_last=True), "pk"),
     )
 
 
