@@ -10,7 +10,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 python; do \
 	command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$c; break; }; done)
 
-.PHONY: help run test test-heavy lint format install migrate demo clean serve bench
+.PHONY: help run test test-heavy lint format install migrate demo clean serve bench worker
 
 help:
 	@echo "make run         set up everything and serve the demo site on http://127.0.0.1:8000 (SQLite)"
@@ -18,7 +18,11 @@ help:
 	@echo "make test-heavy  gunicorn under concurrent votes, PostgreSQL restarted mid-flow (PostgreSQL)"
 	@echo "make lint        ruff check, ruff format --check, djhtml --check"
 	@echo "make format      apply ruff format and djhtml"
-	@echo "make serve       production mode: gunicorn, DEBUG off (needs SECRET_KEY, ALLOWED_HOSTS)"
+	@echo "make serve       production mode: gunicorn, catalogue.settings.prod (needs SECRET_KEY, ALLOWED_HOSTS)"
+	@echo "make bench       the benchmark at 10k, 100k and 1M papers on PostgreSQL (needs wrk)"
+	@echo "make install     the virtualenv in .venv (make migrate, make demo: the steps of make run)"
+	@echo "make clean       remove the virtualenv and generated files"
+	@echo "make worker      a task worker: queued fetches, thumbnails, digests (docs/ingestion.md)"
 
 $(VENV)/bin/activate:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -42,6 +46,7 @@ demo: migrate
 
 run: demo
 	@$(MANAGE) ensure_local_admin
+	@echo "Queued work (submissions' arXiv metadata, admin fetches, thumbnails) runs in 'make worker' (another terminal)."
 	$(MANAGE) runserver 127.0.0.1:8000
 
 CHROMIUM ?= /usr/bin/chromium
@@ -71,15 +76,21 @@ format: install
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
 
-# Production mode: gunicorn with DEBUG off. Needs SECRET_KEY, ALLOWED_HOSTS and
-# usually DATABASE_URL, REDIS_URL and EMAIL_HOST in the environment (see README,
-# Deploying). check --deploy reports what is missing but does not stop a trial run.
+# Production mode: gunicorn with catalogue.settings.prod. Needs SECRET_KEY, ALLOWED_HOSTS
+# and usually DATABASE_URL, REDIS_URL and EMAIL_HOST in the environment (docs/deploying.md).
+# check --deploy reports what is missing but does not stop a trial run.
 serve: export DJANGO_SETTINGS_MODULE = catalogue.settings.prod
 serve: install
 	-$(MANAGE) check --deploy
 	$(MANAGE) collectstatic --noinput -v0
 	$(MANAGE) migrate --noinput
 	$(VENV)/bin/gunicorn -c python:catalogue.gunicorn catalogue.wsgi
+
+# A background worker for the task queue in the database (django-tasks-db): arXiv and
+# GitHub fetches, thumbnails, digests. Run as many as you like, on as many machines.
+# WORKER_ARGS=--batch processes what is queued and exits.
+worker: migrate
+	$(MANAGE) db_worker --queue-name default --interval 2 $(WORKER_ARGS)
 
 # Benchmark on PostgreSQL at 10k, 100k and 1M papers (BENCH_SIZES=10000,100000 to choose);
 # tools/bench, docs/performance.md. Needs wrk (apt-get install wrk).

@@ -1,8 +1,14 @@
 """gunicorn settings for `make serve`: `gunicorn -c python:catalogue.gunicorn catalogue.wsgi`.
 
 Environment: BIND (default 127.0.0.1:8000), WEB_CONCURRENCY (workers; default
-2 x CPUs + 1), GUNICORN_TIMEOUT (30 s), FORWARDED_ALLOW_IPS (127.0.0.1: the
-reverse proxy whose X-Forwarded-* headers are trusted).
+2 x CPUs + 1), GUNICORN_THREADS (threads per worker; 4), GUNICORN_TIMEOUT (30 s),
+FORWARDED_ALLOW_IPS (127.0.0.1: the reverse proxy whose X-Forwarded-* headers are
+trusted).
+
+Threaded workers (gthread): a client that sends its request slowly holds one
+thread, not a whole worker. That is not a defence on its own: in production the
+reverse proxy in front must buffer whole requests before passing them on (nginx
+does by default), so slow clients never reach gunicorn (docs/deploying.md).
 """
 
 import multiprocessing
@@ -12,6 +18,8 @@ from gunicorn.glogging import Logger
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
@@ -49,7 +57,9 @@ class JsonLogger(Logger):
         if not self.access_log_enabled:
             return
         entry = {
-            "remote": environ.get("HTTP_X_FORWARDED_FOR") or environ.get("REMOTE_ADDR", ""),
+            # The peer gunicorn saw (the proxy); what the client claims is kept apart.
+            "remote": environ.get("REMOTE_ADDR", ""),
+            "forwarded_for": environ.get("HTTP_X_FORWARDED_FOR", ""),
             "method": environ.get("REQUEST_METHOD"),
             "path": environ.get("PATH_INFO"),
             "query": environ.get("QUERY_STRING"),

@@ -41,7 +41,11 @@ from tests.factories import (
 ARGUMENT = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 # Regular-expression patterns, by their text, and an address each one matches.
 REGEX_EXAMPLES = {
-    "admin/^(?P<app_label>auth|core|community|digest)/$": "admin/core/",
+    "admin/^(?P<app_label>auth|django_tasks_database|core|ingest|community|digest)/$": (
+        "admin/core/"
+    ),
+    # Thumbnails, served by Django in development and in the tests (SERVE_MEDIA).
+    "^media/(?P<path>.*)$": "media/thumbnails/no-such-file.webp",
     "admin/(?P<url>.*)$": "admin/no-such-page/",
     "^api/(?P<rest>.*)$": "api/v2/papers/",
 }

@@ -1,6 +1,6 @@
 """A corpus of cross-site scripting payloads and a catalogue built from them.
 
-Used by tests/test_security_xss.py (HTTP: no payload comes back as live markup)
+Used by tests/security/test_security_xss.py (HTTP: no payload comes back as live markup)
 and tests/browser/test_xss.py (Chromium: no payload runs). Every payload that
 would run sets ``window.__xss`` or opens a dialog, so a browser test can tell.
 """

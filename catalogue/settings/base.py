@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_filters",
+    "django_tasks_db",
     # The site's apps, lowest first: each may import only those above it
     # (docs/architecture.md; tests/test_architecture.py checks it).
     "papers.core",
@@ -46,6 +47,12 @@ AUTH_USER_MODEL = "community.User"
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every answer under /api/ is JSON, errors included.
+    "papers.web.middleware.ApiJsonErrorsMiddleware",
+    # X-Degraded, and never cached, when part of a response is a fallback.
+    "papers.web.middleware.DegradedResponseMiddleware",
+    # No NUL character enters (query strings: dropped; form posts: 400).
+    "papers.web.middleware.NulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -69,7 +76,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *env.strings("CSP_IMG_SRC")],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
@@ -118,14 +125,21 @@ if env.string("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": env.string("TEST_DATABASE_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set, local memory otherwise.
+# Cache: Redis when REDIS_URL is set, local memory otherwise. The Redis backend fails
+# open (papers/web/cache.py): when Redis does not answer within CACHE_TIMEOUT_MS,
+# pages are rendered and writes acknowledged without it.
 REDIS_URL = env.string("REDIS_URL")
+CACHE_TIMEOUT_MS = env.integer("CACHE_TIMEOUT_MS", 250)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "papers.web.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.string("CACHE_KEY_PREFIX", "catalogue"),
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_TIMEOUT_MS / 1000,
+                "socket_timeout": CACHE_TIMEOUT_MS / 1000,
+            },
         }
     }
 else:
@@ -150,6 +164,27 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Media (paper thumbnails): files under MEDIA_ROOT by default, served by Django only
+# when SERVE_MEDIA is on (development); in production the proxy serves MEDIA_ROOT at
+# MEDIA_URL, or an S3-compatible object store holds them (MEDIA_S3_BUCKET, below).
+MEDIA_ROOT = Path(env.string("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = env.string("MEDIA_URL", "/media/")
+SERVE_MEDIA = env.boolean("SERVE_MEDIA", default=False)
+MEDIA_S3_BUCKET = env.string("MEDIA_S3_BUCKET")
+if MEDIA_S3_BUCKET:  # django-storages (pip install -e ".[s3]"); docs/ingestion.md
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env.string("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": env.string("MEDIA_S3_REGION") or None,
+            "access_key": env.string("MEDIA_S3_ACCESS_KEY") or None,
+            "secret_key": env.string("MEDIA_S3_SECRET_KEY") or None,
+            "custom_domain": env.string("MEDIA_S3_CUSTOM_DOMAIN") or None,
+            "querystring_auth": False,  # thumbnails are public
+            "file_overwrite": True,
+        },
+    }
 
 # Email: printed to the console by default; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env.string("EMAIL_HOST")
@@ -212,7 +247,8 @@ def logging_config(log_format: str, level: str) -> dict:
             }
         },
         "root": {"handlers": ["console"], "level": level},
-        "loggers": {"django.db.backends": {"level": "WARNING"}},
+        # httpx logs every request at INFO: the fetchers log what matters themselves.
+        "loggers": {"django.db.backends": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
     }
 
 
@@ -246,6 +282,10 @@ RATE_LIMITS = {
     "subscribe": {"ip": "20/h", "account": "3/h"},
     "unsubscribe": {"ip": "100/h"},
     "api": {"ip": ["120/m", "10000/d"]},
+    # Searches on the HTML catalogue (words or ?like=): plenty for a person reading,
+    # not for a scraper; BibTeX exports of a list (up to 500 entries each) more firmly.
+    "search": {"ip": ["60/m", "1000/h", "5000/d"]},
+    "export": {"ip": ["10/m", "100/h"]},
     # Community: posting and editing comments, previews, reports, collections and
     # follows, author claims, profile edits.
     "comment": {"user": ["5/m", "60/d"]},
@@ -257,6 +297,10 @@ RATE_LIMITS = {
 }
 # Reverse proxies in front of the app that append the client to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0)
+
+# Importers read at most this much from one input once decompressed (a gzip file that
+# expands beyond it fails cleanly); the admin's upload page has its own, lower limit.
+IMPORT_MAX_BYTES = env.integer("IMPORT_MAX_BYTES", 4 << 30)
 
 # Search: each facet query gives up after this long (its counts show as unavailable);
 # facet counts are cached this many seconds; ranking by relevance gives up after this
@@ -272,6 +316,40 @@ SEARCH_MAX_RESULTS_WINDOW = env.integer("SEARCH_MAX_RESULTS_WINDOW", 9000)
 # gives up after this long (the page then shows none).
 SIMILAR_CACHE_SECONDS = env.integer("SIMILAR_CACHE_SECONDS", 3600)
 SIMILAR_TIME_LIMIT_MS = env.integer("SIMILAR_TIME_LIMIT_MS", 250)
+
+# Background work (django.tasks) on a queue in the database: `make worker` runs
+# `manage.py db_worker`; several workers on several machines share the queue.
+TASKS = {
+    "default": {
+        "BACKEND": env.string("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# Ingestion (papers/ingest/, docs/ingestion.md): where the fetchers go and how politely.
+ARXIV_API_URL = env.string("ARXIV_API_URL", "https://export.arxiv.org/api/query")
+ARXIV_PDF_URL = env.string("ARXIV_PDF_URL", "https://arxiv.org/pdf")
+HF_API_URL = env.string("HF_API_URL", "https://huggingface.co/api")
+GITHUB_API_URL = env.string("GITHUB_API_URL", "https://api.github.com")
+GITHUB_TOKEN = env.string("GITHUB_TOKEN")
+# Who to contact about our requests: sent in the User-Agent (arXiv asks for it).
+INGEST_CONTACT = env.string("INGEST_CONTACT", DEFAULT_FROM_EMAIL)
+# arXiv asks for at most one request every 3 seconds (shared by every worker).
+ARXIV_REQUEST_INTERVAL = env.number("ARXIV_REQUEST_INTERVAL", 3.0)
+ARXIV_CATEGORIES = env.strings("ARXIV_CATEGORIES", "cs.LG,cs.CL,cs.CV,cs.AI,cs.RO,stat.ML")
+ARXIV_DAYS = env.integer("ARXIV_DAYS", 2)
+HTTP_CONNECT_TIMEOUT = env.number("HTTP_CONNECT_TIMEOUT", 10)
+HTTP_READ_TIMEOUT = env.number("HTTP_READ_TIMEOUT", 30)
+HTTP_TOTAL_TIMEOUT = env.number("HTTP_TOTAL_TIMEOUT", 120)  # one whole response
+HTTP_RETRIES = env.integer("HTTP_RETRIES", 4)
+HTTP_BACKOFF_SECONDS = env.number("HTTP_BACKOFF_SECONDS", 2.0)
+HTTP_MAX_RETRY_WAIT = env.number("HTTP_MAX_RETRY_WAIT", 120)  # longer Retry-After: later
+HTTP_MAX_RESPONSE_BYTES = env.integer("HTTP_MAX_RESPONSE_BYTES", 20 * 1024 * 1024)
+# Repositories are refreshed from GitHub once they are this old.
+REPOSITORY_REFRESH_HOURS = env.integer("REPOSITORY_REFRESH_HOURS", 24)
+THUMBNAIL_WIDTH = env.integer("THUMBNAIL_WIDTH", 240)
+THUMBNAIL_MAX_PDF_BYTES = env.integer("THUMBNAIL_MAX_PDF_BYTES", 40 * 1024 * 1024)
+THUMBNAILS_PER_RUN = env.integer("THUMBNAILS_PER_RUN", 100)
 
 # Community (papers/community/, README "Community"). Comments: at most this many
 # characters of markdown; editable this many minutes after posting; a new account's

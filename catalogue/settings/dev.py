@@ -9,4 +9,5 @@ from .base import LOG_LEVEL, env, logging_config
 DEBUG = True
 SECRET_KEY = env.string("SECRET_KEY") or "django-insecure-local-development-only"
 ALLOWED_HOSTS = env.strings("ALLOWED_HOSTS", "127.0.0.1,localhost")
+SERVE_MEDIA = env.boolean("SERVE_MEDIA", default=True)
 LOGGING = logging_config(env.string("LOG_FORMAT", "text"), LOG_LEVEL)

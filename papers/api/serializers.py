@@ -1,8 +1,8 @@
 """The JSON API's representations and errors (read-only, ``/api/v1/``).
 
 Field names here are the API's contract: add fields freely, never rename or
-remove one without a new version. Views are in ``papers/views/api.py``; the
-README documents every field.
+remove one without a new version. Views are in ``papers/api/views.py``;
+docs/api.md documents every field.
 """
 
 import datetime as dt
@@ -249,6 +249,9 @@ def paper_summary(request, paper, *, now: dt.datetime | None = None) -> dict:
         "title": paper.title,
         "abstract": paper.abstract,
         "published": _date(paper.published),
+        # "day", or "month" when only the month is known (from the arXiv id): then
+        # "published" is the month's first day.
+        "published_precision": paper.published_precision if paper.published else None,
         "arxiv_updated": _date(paper.arxiv_updated),
         "listed_on": _date(paper.listed_on),
         "primary_category": paper.primary_category.code if paper.primary_category_id else None,

@@ -1,4 +1,4 @@
-"""The read-only JSON API under ``/api/v1/`` (representations in ``papers/api.py``).
+"""The read-only JSON API under ``/api/v1/`` (representations in ``serializers.py``).
 
 Every answer is JSON, errors too (``{"error": code, "message": ...}``). Answers
 are the same for every client (published papers only, no session), so they are
@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 
 from papers.community import trending
 from papers.community.discussion import selectors as discussion
@@ -37,6 +38,9 @@ def api_view(*, parameters=()):
     allowed = frozenset(parameters)
 
     def decorator(view):
+        # No cookies are read or state changed here: a POST is answered 405 (JSON),
+        # not refused by the CSRF check as a form would be.
+        @csrf_exempt
         @wraps(view)
         @public_cache(API_MAX_AGE)
         def wrapped(request, *args, **kwargs):
@@ -46,6 +50,10 @@ def api_view(*, parameters=()):
                 ).response()
                 response["Allow"] = "GET, HEAD"
                 return response
+            # Counted first: a request refused for its parameters costs its quota too.
+            decision = ratelimit.check(request, "api")
+            if not decision.allowed:
+                return ratelimit.too_many_requests(request, decision, json=True)
             unknown = sorted(set(request.GET) - allowed)
             if unknown:
                 known = ", ".join(sorted(allowed)) or "none"
@@ -55,9 +63,6 @@ def api_view(*, parameters=()):
                     f"Unknown parameter {unknown[0]!r}. This endpoint takes: {known}.",
                     parameter=unknown[0],
                 ).response()
-            decision = ratelimit.check(request, "api")
-            if not decision.allowed:
-                return ratelimit.too_many_requests(request, decision, json=True)
             try:
                 data = view(request, *args, **kwargs)
             except api.ApiError as error:
@@ -101,6 +106,16 @@ def paper_list(request):
         "like": result.like.arxiv_id if result.like else None,
         "sort": result.sort,
         "notices": result.notices,
+        # When the words matched no paper, the results are papers by authors or in topics
+        # whose names are close to them (as the page says): those names, else None.
+        "approximate_names": (
+            {
+                "authors": [author.slug for author in result.approximate["authors"]],
+                "topics": [topic.slug for topic in result.approximate["topics"]],
+            }
+            if result.approximate
+            else None
+        ),
         "results": [
             {
                 **api.paper_summary(request, paper, now=now),
@@ -198,7 +213,7 @@ def author_list(request):
 
 @api_view()
 def author_detail(request, slug):
-    author = Author.objects.filter(slug=slug).first()
+    author = Author.objects.public().filter(slug=slug).first()
     if author is None:
         raise api.not_found(f"There is no author {slug!r}.")
     author.paper_count = selectors.author_papers(author).count()

@@ -124,7 +124,7 @@ class TopicPapersRss(PaperFeed):
 
 class AuthorPapersRss(PaperFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
+        return get_object_or_404(Author.objects.public(), slug=slug)
 
     def title(self, author):
         return f"Papers by {author.name} · {settings.SITE_NAME}"

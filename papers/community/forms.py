@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from papers.core import arxiv
 from papers.core.models import Paper
 
+from .identity import username_skeleton
 from .services import submissions_today
 
 User = get_user_model()
@@ -18,6 +19,23 @@ EMAIL_TAKEN = (
     "An account with this email address already exists. If it is yours, log in or reset "
     "your password."
 )
+
+
+def check_username_free(username: str, *, member=None) -> None:
+    """Refuse a username that looks like another member's (same confusable skeleton)."""
+    others = User.objects.filter(username_skeleton=username_skeleton(username))
+    if member is not None:
+        others = others.exclude(pk=member.pk)
+    other = others.only("username").first()
+    if other is not None:
+        if other.username == username:
+            message = "A member already has this username."
+        else:
+            message = (
+                f"This username looks the same as the member “{other.username}”'s. "
+                "Please choose one that cannot be mistaken for it."
+            )
+        raise ValidationError(message, code="username_taken")
 
 
 class SignupForm(UserCreationForm):
@@ -32,6 +50,12 @@ class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
+
+    def clean_username(self):
+        username = super().clean_username()
+        if username and not self.has_error("username"):
+            check_username_free(username)
+        return username
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"]).strip()

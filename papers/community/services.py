@@ -10,8 +10,9 @@ from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from papers.core import derived
+from papers.core import arxiv, derived
 from papers.core.models import Paper
+from papers.ingest import tasks as ingest_tasks
 
 from . import trending
 from .models import Comment, CommentVote, Upvote
@@ -115,6 +116,11 @@ def submission_placeholder_title(arxiv_id: str) -> str:
 def submission_create(*, user, arxiv_id: str) -> Paper:
     """Queue the arXiv paper ``arxiv_id`` (versionless) for moderation, submitted by ``user``.
 
+    Its arXiv metadata (title, authors in order, abstract, dates, categories) is
+    fetched by a background task queued in the same transaction
+    (papers/ingest/tasks.py); until it arrives the paper has a placeholder title and
+    the month of its arXiv id as its published date.
+
     Raises ``SubmissionRefused`` when the paper is already in the catalogue or the
     member reached ``SUBMISSIONS_PER_DAY`` today. The member's row is locked while
     counting, so parallel submissions cannot pass the daily limit together.
@@ -127,17 +133,22 @@ def submission_create(*, user, arxiv_id: str) -> Paper:
                 f"You have submitted {limit} papers today, the daily limit. Thank you! "
                 "Please come back tomorrow."
             )
+        month = arxiv.submission_date(arxiv_id)
         try:
             with transaction.atomic():
-                return Paper.objects.create(
+                paper = Paper.objects.create(
                     arxiv_id=arxiv_id,
                     title=submission_placeholder_title(arxiv_id),
                     status=Paper.Status.PENDING,
                     submitted_by=user,
                     listed_on=timezone.localdate(),
+                    published=month,
+                    published_precision="month" if month else "day",
                 )
         except IntegrityError as exc:
             raise SubmissionRefused(f"arXiv:{arxiv_id} is already in the catalogue.") from exc
+        ingest_tasks.arxiv_fetch_enqueue(papers=[paper])
+        return paper
 
 
 def submissions_today(*, user) -> int:
@@ -147,11 +158,14 @@ def submissions_today(*, user) -> int:
 def submission_approve(*, paper: Paper) -> bool:
     """List a pending paper in today's edition. Returns False if it was not pending.
 
-    Raises ``SubmissionRefused`` while the title is still the placeholder: fill in
-    the metadata (by hand or with the arXiv importer) first.
+    Raises ``SubmissionRefused`` while the title is still the placeholder: the arXiv
+    metadata has not arrived yet (the worker fetches it) or could not be fetched.
     """
     if paper.title == submission_placeholder_title(paper.arxiv_id or ""):
-        raise SubmissionRefused(f"{paper.title}: fill in its title and abstract first.")
+        raise SubmissionRefused(
+            f"{paper.title}: its arXiv metadata has not arrived yet (see “last arXiv "
+            "fetch”; “Fetch metadata from arXiv” queues it again), or fill it in by hand."
+        )
     updated = Paper.objects.filter(pk=paper.pk, status=Paper.Status.PENDING).update(
         status=Paper.Status.PUBLISHED, listed_on=timezone.localdate(), updated_at=timezone.now()
     )

@@ -6,6 +6,7 @@ One ``@misc`` entry per paper, in the form arXiv's own export uses::
       title = {ViNT: A Foundation Model for Visual Navigation},
       author = {Dhruv Shah and Sergey Levine},
       year = {2023},
+      month = jun,
       eprint = {2306.14846},
       archivePrefix = {arXiv},
       primaryClass = {cs.RO},
@@ -17,14 +18,21 @@ LaTeX commands, so a title such as "50% & more_data" typesets as written and
 never unbalances BibTeX's braces (braces are written as ``\\textbraceleft{}`` and
 ``\\textbraceright{}``: BibTeX counts every brace, escaped or not). Inline math
 written ``$...$`` with balanced braces is kept as it is, since arXiv titles use
-it on purpose. The output is UTF-8: accented and non-Latin names are kept as
-written, which biber and BibTeX under LaTeX's default UTF-8 input both read.
+it on purpose, but only with commands from an allow-list of math and accent macros
+(``\\alpha``, ``\\mathbb``, ``\\frac``, ``\\'``...): any other command (``\\input``,
+``\\write18``, ``\\def``...) is written as text, ``\\backslash{}input``, so an entry
+never makes LaTeX read a file or run a program. ``year`` and ``month`` come from the
+published date (its month when only the month is known, from the arXiv id), never
+from the day the paper was listed here; ``month`` is BibTeX's macro (``nov``),
+unbraced. The output is UTF-8: accented and non-Latin names are kept as written,
+which biber and BibTeX under LaTeX's default UTF-8 input both read.
 """
 
 import re
 from collections.abc import Iterable
 from urllib.parse import quote
 
+from . import arxiv
 from .names import ascii_slug
 
 TEXT_SPECIALS = {
@@ -67,6 +75,39 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
+# Commands a title's math may keep: symbols, fonts, operators, delimiters and accents.
+MATH_COMMANDS = frozenset(
+    """alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu
+    nu xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta
+    Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega ell hbar imath jmath aleph nabla partial
+    infty emptyset varnothing forall exists neg top bot prime
+    mathbb mathcal mathfrak mathscr mathrm mathbf mathit mathsf mathtt boldsymbol bm text
+    textrm textit textbf textsf texttt operatorname
+    frac dfrac tfrac sqrt binom sum prod int oint iint coprod bigcup bigcap bigoplus
+    bigotimes lim limsup liminf sup inf max min arg argmax argmin det exp log ln sin cos tan
+    sinh cosh tanh arcsin arccos arctan sec csc cot deg dim ker gcd Pr mod bmod pmod
+    cdot cdots ldots dots vdots ddots times div pm mp ast star circ bullet oplus otimes odot
+    wedge vee cap cup setminus leq geq le ge neq ne approx sim simeq cong equiv propto ll gg
+    prec succ preceq succeq subset supset subseteq supseteq in notin ni mid parallel perp
+    to rightarrow leftarrow leftrightarrow Rightarrow Leftarrow Leftrightarrow mapsto
+    longrightarrow longmapsto uparrow downarrow implies iff
+    left right big Big bigg Bigg langle rangle lfloor rfloor lceil rceil lvert rvert lVert
+    rVert vert Vert backslash quad qquad
+    hat widehat tilde widetilde bar overline underline vec dot ddot breve check acute grave
+    overrightarrow overleftarrow
+    H c d k r u v t""".split()
+)
+_COMMAND_RE = re.compile(r"\\([A-Za-z]+)")
+
+
+def _neutralise_commands(math: str) -> str:
+    """Commands outside ``MATH_COMMANDS`` written as text: ``\\input`` -> ``\\backslash{}input``."""
+    return _COMMAND_RE.sub(
+        lambda m: m.group() if m.group(1) in MATH_COMMANDS else r"\backslash{}" + m.group(1),
+        math,
+    )
+
+
 def latex_escape(text: str) -> str:
     """``text`` safe inside a BibTeX field: specials escaped, balanced ``$...$`` math kept."""
     text = _SPACE_RE.sub(" ", text or "").strip()
@@ -76,7 +117,8 @@ def latex_escape(text: str) -> str:
         if not _balanced(math) or math.endswith("\\"):
             continue  # not math we can keep: escaped with the text around it
         out.append(_escape_text(text[last : match.start()]))
-        out.append("$" + _MATH_RE.sub(lambda m: MATH_SPECIALS[m.group()], math) + "$")
+        math = _MATH_RE.sub(lambda m: MATH_SPECIALS[m.group()], math)
+        out.append("$" + _neutralise_commands(math) + "$")
         last = match.end()
     out.append(_escape_text(text[last:]))
     return "".join(out)
@@ -95,9 +137,20 @@ def _verbatim(value: str) -> str:
     return quote((value or "").strip(), safe="/:?&=#%@!$'()*+,;~-._[]<>\"|^`")
 
 
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
 def paper_year(paper) -> int:
-    date = paper.published or paper.listed_on
-    return date.year
+    """The published year (a day's or a month's: the arXiv id's), else the one in the arXiv
+    id; the listing date only for a paper that has neither."""
+    if paper.published:
+        return paper.published.year
+    return arxiv.submission_year(paper.arxiv_id) or paper.listed_on.year
+
+
+def paper_month(paper) -> str:
+    """BibTeX's month macro (``nov``) when the published month is known, else ""."""
+    return MONTHS[paper.published.month - 1] if paper.published else ""
 
 
 def _author_names(paper) -> list[str]:
@@ -141,7 +194,12 @@ def paper_entry(paper, *, key: str | None = None, site_url: str = "") -> str:
         url = site_url.rstrip("/") + paper.get_absolute_url()
     if url:
         fields.append(("url", _verbatim(url)))
-    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields if value)
+    lines = [f"  {name} = {{{value}}},\n" for name, value in fields if value]
+    month = paper_month(paper)
+    if month:  # a macro, unbraced: each style prints the month in its own form
+        after_year = next(i for i, line in enumerate(lines) if line.startswith("  year =")) + 1
+        lines.insert(after_year, f"  month = {month},\n")
+    body = "".join(lines)
     return f"@misc{{{key or base_key(paper)},\n{body}}}\n"
 
 

@@ -7,6 +7,8 @@ class ArxivIdConverter:
     regex = arxiv.ID_PATTERN
 
     def to_python(self, value):
+        if not arxiv.is_valid(value):  # an impossible month or era: no such page
+            raise ValueError(value)
         return value
 
     def to_url(self, value):

@@ -10,10 +10,6 @@ from django.utils import timezone
 from . import arxiv
 from .markdown import render_markdown
 
-arxiv_id_validator = RegexValidator(
-    rf"^{arxiv.ID_PATTERN}$",
-    "Enter a versionless arXiv id such as 2306.14846 or hep-th/9901001.",
-)
 orcid_validator = RegexValidator(
     r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$", "Enter an ORCID iD such as 0000-0002-1825-0097."
 )
@@ -63,6 +59,15 @@ class Topic(models.Model):
         return reverse("topic_detail", args=[self.slug])
 
 
+class AuthorQuerySet(models.QuerySet):
+    def public(self):
+        """Authors a visitor may see: of at least one published paper. An author whose
+        papers are all pending, hidden or rejected is not shown (staff still see it)."""
+        return self.filter(
+            Exists(Authorship.objects.filter(author=OuterRef("pk"), paper__status="published"))
+        )
+
+
 class Author(models.Model):
     name = models.CharField(max_length=300)
     slug = models.SlugField(max_length=100, unique=True)
@@ -82,6 +87,8 @@ class Author(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AuthorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -136,6 +143,14 @@ class AuthorAlias(models.Model):
         super().save(*args, **kwargs)
 
 
+class RepositoryQuerySet(models.QuerySet):
+    def public(self):
+        """Repositories a visitor may see: code of at least one published paper."""
+        return self.filter(
+            Exists(CodeLink.objects.filter(repository=OuterRef("pk"), paper__status="published"))
+        )
+
+
 class Repository(models.Model):
     url = models.URLField(max_length=500, unique=True, help_text="Canonical URL.")
     host = models.CharField(max_length=100)
@@ -156,6 +171,8 @@ class Repository(models.Model):
     etag = models.CharField(max_length=200, blank=True, editable=False)
     last_synced = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RepositoryQuerySet.as_manager()
 
     class Meta:
         ordering = [F("stars").desc(nulls_last=True), "owner", "name"]
@@ -233,7 +250,7 @@ class PaperQuerySet(models.QuerySet):
         return self.select_related("primary_category").prefetch_related(*listing_prefetches())
 
     def for_cards(self):
-        """Papers for a page of cards: the related rows are read by papers/cards.py,
+        """Papers for a page of cards: the related rows are read by papers/web/cards.py,
         and only for the cards it has no rendered copy of."""
         return self.select_related("primary_category", "submitted_by")
 
@@ -255,7 +272,7 @@ class Paper(models.Model):
         unique=True,
         null=True,
         blank=True,
-        validators=[arxiv_id_validator],
+        validators=[arxiv.validate_arxiv_id],
         help_text="Versionless, e.g. 2306.14846. Empty for papers not on arXiv.",
     )
     arxiv_version = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -317,7 +334,7 @@ class Paper(models.Model):
         editable=False,
         help_text="Year of the paper: the published date's, else the one in its arXiv id.",
     )
-    # Denormalised text for the search index (papers/search.py keeps it fresh).
+    # Denormalised text for the search index (papers/core/derived.py keeps it fresh).
     authors_text = models.TextField(blank=True, default="", editable=False)
     topics_text = models.TextField(blank=True, default="", editable=False)
     authors = models.ManyToManyField(Author, through="Authorship", related_name="papers")
@@ -344,7 +361,7 @@ class Paper(models.Model):
             ),
         ]
         # The full-text index (a PostgreSQL tsvector column with a GIN index, or a
-        # SQLite FTS5 table) is created by migration 0002 and hidden in papers/search.py.
+        # SQLite FTS5 table) is the search app's (papers/search/schema.py).
         indexes = [
             # Daily/weekly/monthly editions and the "new" sort.
             models.Index(

@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db import router
 from django.db.models import Case, Count, F, Prefetch, Q, When
 
+from . import degraded
 from .editions import Edition
 from .models import Author, Authorship, CodeLink, Paper, Repository, Topic
 from .timelimit import TimeLimit
@@ -15,6 +16,16 @@ PUBLISHED = Q(papers__status=Paper.Status.PUBLISHED)
 def visible_papers(user) -> "Paper.objects":
     """Papers a visitor may open: staff also see pending and hidden ones (with a banner)."""
     return Paper.objects.all() if user.is_staff else Paper.objects.published()
+
+
+def visible_authors(user):
+    """Authors a visitor may open: of a published paper (staff: every author)."""
+    return Author.objects.all() if user.is_staff else Author.objects.public()
+
+
+def visible_repositories(user):
+    """Repositories a visitor may open: code of a published paper (staff: all)."""
+    return Repository.objects.all() if user.is_staff else Repository.objects.public()
 
 
 def edition_papers(edition: Edition):
@@ -52,7 +63,7 @@ def paper_detail(paper_filter: Q, *, user) -> Paper:
 def authors_with_counts(query: str = ""):
     """Authors with ``paper_count``, most papers first: a queryset when ``query``
     narrows them by name, else the directory of every author (``CountedList``)."""
-    counted = Author.objects.annotate(paper_count=Count("papers", filter=PUBLISHED))
+    counted = Author.objects.public().annotate(paper_count=Count("papers", filter=PUBLISHED))
     if query:
         return counted.filter(name__icontains=query, paper_count__gt=0).order_by(
             "-paper_count", "name"
@@ -79,8 +90,11 @@ def author_ranking(*, time_limit_ms=None, refresh=False, timeout=None) -> list[i
     """
     if not refresh:
         ids = cache.get(AUTHOR_RANKING_KEY)
-        if ids is not None or cache.get(AUTHOR_RANKING_KEY + ":late"):
-            return ids  # (recently past the time limit: not tried again for a while)
+        if ids is not None:
+            return ids
+        if cache.get(AUTHOR_RANKING_KEY + ":late"):
+            degraded.note(degraded.AUTHORS)  # recently past the time limit: not tried again yet
+            return None
     ranked = (
         Author.objects.annotate(paper_count=Count("papers", filter=PUBLISHED))
         .filter(paper_count__gt=0)
@@ -88,7 +102,9 @@ def author_ranking(*, time_limit_ms=None, refresh=False, timeout=None) -> list[i
         .values_list("pk", flat=True)[:AUTHOR_RANKING_SIZE]
     )
     limit_ms = time_limit_ms or settings.SEARCH_FACET_TIME_LIMIT_MS
-    with TimeLimit(router.db_for_read(Author), limit_ms, budget_ms=limit_ms) as limit:
+    with TimeLimit(
+        router.db_for_read(Author), limit_ms, budget_ms=limit_ms, part=degraded.AUTHORS
+    ) as limit:
         ids = limit.run("author ranking", lambda: list(ranked))
     seconds = settings.SEARCH_FACET_CACHE_SECONDS if timeout is None else timeout
     if ids is not None:
@@ -103,8 +119,10 @@ class CountedList:
 
     The order comes from ``ids`` (a ranking computed ahead) or else from
     ``ordered``, a queryset an index can walk; ``counted`` (annotated with
-    ``paper_count``) is then asked for the page's rows only. Counting the whole
-    table to sort by the count, on every request, is what this avoids.
+    ``paper_count``, and narrowed to what visitors may see) is then asked for the
+    page's rows only, so a row it leaves out is left out of the page. Counting the
+    whole table to sort by the count, on every request, is what this avoids; the
+    total is the walk's (it may include a few rows no page shows).
     """
 
     def __init__(self, counted, *, ordered, ids=None, ranked=True):
@@ -165,15 +183,17 @@ def topic_papers(topic: Topic):
 def repositories_with_counts():
     """Repositories, most starred first (``repository_stars_idx``), with ``paper_count``."""
     return CountedList(
-        Repository.objects.annotate(paper_count=Count("papers", filter=PUBLISHED)),
+        Repository.objects.public().annotate(paper_count=Count("papers", filter=PUBLISHED)),
         ordered=Repository.objects.order_by(F("stars").desc(nulls_last=True), "pk"),
     )
 
 
-def repository_by_path(owner: str, name: str) -> Repository | None:
-    """The repository at ``owner/name``, preferring GitHub when several hosts have one."""
+def repository_by_path(owner: str, name: str, *, user) -> Repository | None:
+    """The repository at ``owner/name`` that ``user`` may see, preferring GitHub when
+    several hosts have one."""
     return (
-        Repository.objects.filter(owner__iexact=owner, name__iexact=name)
+        visible_repositories(user)
+        .filter(owner__iexact=owner, name__iexact=name)
         .order_by(Case(When(host="github.com", then=0), default=1), "pk")
         .first()
     )

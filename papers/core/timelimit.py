@@ -5,6 +5,8 @@ import time
 
 from django.db import OperationalError, connections, transaction
 
+from . import degraded
+
 logger = logging.getLogger(__name__)
 
 
@@ -22,8 +24,15 @@ class TimeLimit:
     SQLite: a progress handler that interrupts a statement past its deadline.
     """
 
-    def __init__(self, using: str, milliseconds: int, *, budget_ms: int | None = None):
-        """``milliseconds`` for each query; after ``budget_ms`` in all, skip the rest."""
+    def __init__(
+        self, using: str, milliseconds: int, *, budget_ms: int | None = None, part: str = ""
+    ):
+        """``milliseconds`` for each query; after ``budget_ms`` in all, skip the rest.
+
+        ``part``: what the queries feed (papers/core/degraded.py); a query that gives
+        up marks it degraded for the current request.
+        """
+        self.part = part
         self.using = using
         self.connection = connections[using]
         self.milliseconds = max(int(milliseconds), 1)
@@ -71,15 +80,20 @@ class TimeLimit:
     def run(self, name, function):
         now = time.monotonic()
         if now - self.started > self.budget:
-            self.timed_out.append(name)
+            self._gave_up(name)
             return None
         self.deadline = now + self.milliseconds / 1000
         try:
             return function()
         except OperationalError as error:
             logger.warning("query %s gave up after %s ms: %s", name, self.milliseconds, error)
-            self.timed_out.append(name)
+            self._gave_up(name)
             if self._postgres:  # the block's transaction is aborted: start a new one
                 self._close_block()
                 self._open_block()
             return None
+
+    def _gave_up(self, name):
+        self.timed_out.append(name)
+        if self.part:
+            degraded.note(self.part)

@@ -28,7 +28,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail import mailers
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
@@ -38,6 +38,7 @@ from django.utils import timezone
 from papers.community import trending
 from papers.core.editions import Edition
 from papers.core.models import Paper
+from papers.web.mail import Email
 
 from .models import DigestDelivery, Subscription
 from .subscriptions import unsubscribe_token
@@ -114,7 +115,7 @@ def absolute(path: str) -> str:
 
 def digest_message(
     *, subscription: Subscription, period: DigestPeriod, papers, now: dt.datetime | None = None
-) -> EmailMultiAlternatives:
+) -> Email:
     """The digest email: plain text and HTML, with one-click unsubscribe (RFC 8058) headers."""
     now = now or timezone.now()
     unsubscribe_url = absolute(reverse("unsubscribe", args=[unsubscribe_token(subscription)]))
@@ -138,7 +139,7 @@ def digest_message(
         "half_life_hours": trending.half_life() / dt.timedelta(hours=1),
     }
     noun = "week" if period.frequency == "weekly" else "day"
-    message = EmailMultiAlternatives(
+    message = Email(
         subject=f"{settings.SITE_NAME}: the {noun}'s top papers ({period.title})",
         body=render_to_string("digest/emails/digest.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -82,6 +82,15 @@ def normalise_email(email: str) -> str:
     return (email or "").strip()
 
 
+def mailbox_key(email: str) -> str:
+    """The mailbox an address delivers to, for counting requests per person:
+    case folded and without a ``+tag`` (``Ada+1@Example.org`` is ``ada@example.org``)."""
+    local, _, domain = (email or "").strip().casefold().rpartition("@")
+    if not local:
+        return domain
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
 def email_fingerprint(email: str) -> str:
     """A keyed hash of the address (case-insensitive), for tokens."""
     return salted_hmac(

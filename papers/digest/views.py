@@ -5,8 +5,9 @@ same "check your inbox" page, and the address always gets exactly one email.
 Links in emails lead to a page with a button, and only the POST acts, so a mail
 scanner that opens every link neither confirms nor cancels anything. The
 unsubscribe URL also takes the one-click POST of RFC 8058 from mail clients,
-which carries no CSRF token: that view alone is exempt (the signed token in the
-URL is the proof).
+which carries no CSRF token (the signed token in the URL is the proof); the
+sign-up takes its one-press POST from cached pages without one too (it only
+mails a confirmation link). Those two views alone are exempt.
 """
 
 import logging
@@ -29,6 +30,7 @@ from .subscriptions import (
     SubscriptionGone,
     TokenExpired,
     TokenInvalid,
+    mailbox_key,
     read_confirm_token,
     subscription_cancel,
     subscription_confirm,
@@ -92,13 +94,23 @@ def _send_confirmation(request, outcome: RequestOutcome) -> None:
 
 
 @never_cache
+@csrf_exempt  # see below
 @require_http_methods(["GET", "HEAD", "POST"])
 def subscribe(request):
+    """The digest sign-up: the full form (GET), or one press from the box on the front
+    and topic pages (POST with an address, a frequency and perhaps a topic).
+
+    A POST here takes no CSRF token: it changes nothing for the visitor's session and
+    only mails the address a confirmation link (double opt-in; nothing is sent until
+    that link is followed), limited per address and per mailbox; requiring a token
+    would make every page with the box uncacheable for visitors.
+    """
     status = 200
     rate_limited = ""
     if request.method == "POST":
         email = request.POST.get("email", "")[:254]
-        decision = ratelimit.check(request, "subscribe", account=email or None)
+        # Per mailbox as well as per address typed: victim+1@, victim+2@... are one inbox.
+        decision = ratelimit.check(request, "subscribe", account=mailbox_key(email) or None)
         if not decision.allowed:
             form = SubscribeForm(initial={"email": email})
             rate_limited = (

@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.utils import timezone
 
 from papers.core import arxiv, derived
@@ -23,13 +22,17 @@ from papers.core.models import (
     AuthorAlias,
     Authorship,
     Category,
-    CodeLink,
     Paper,
-    Repository,
-    parse_repository_url,
 )
 from papers.core.names import ascii_slug, clean_name, name_key
 from papers.core.services import topics_get_or_create
+
+from .code_links import (  # noqa: F401 (part of the engine's interface)
+    CODE_LINK_FLAGS,
+    CodeLinkRecord,
+    code_links_import,
+    repositories_get_or_create,
+)
 
 
 @dataclass(frozen=True)
@@ -40,18 +43,6 @@ class AuthorCredit:
 
 def _blank(value) -> bool:
     return value is None or value == ""
-
-
-@dataclass(frozen=True)
-class CodeLinkRecord:
-    """A repository for a paper as a source states it."""
-
-    url: str
-    is_official: bool = False
-    mentioned_in_paper: bool = False
-    mentioned_in_github: bool = False
-    framework: str = ""
-    stars: int | None = None  # a live figure: refreshed whenever given
 
 
 @dataclass
@@ -190,6 +181,8 @@ def papers_import(
     """
     if len({record.key for record in records}) != len(records):
         raise ValueError("records must have distinct arXiv ids (or titles, without one)")
+    for record in records:
+        _published_precision(record)
     existing: dict[tuple[str, str], Paper] = {}
     for ids in chunks(record.arxiv_id for record in records if record.arxiv_id):
         existing.update((("arxiv", p.arxiv_id), p) for p in Paper.objects.filter(arxiv_id__in=ids))
@@ -250,7 +243,7 @@ def papers_import(
     now = timezone.now()
     created = [plan for plan in plans if plan.created]
     # New rows carry their search text from the start, so the search index is
-    # written once (``index_papers`` below then finds nothing to change).
+    # written once (``derived.papers_changed`` below then finds nothing to change).
     author_names = {author.pk: author.name for author in authors.values()}
     for plan in created:
         plan.paper.authors_text = ", ".join(author_names[pk] for pk, _ in plan.authors or ())
@@ -340,13 +333,55 @@ class _ImportPlan:
         )
 
 
+PUBLISHED_FIELDS = ("published", "published_precision")
+
+
+def _published_precision(record: PaperRecord) -> None:
+    """Give a record's published date its precision: the day a source states, else the
+    month of its arXiv id (``2411.04983`` → November 2024), never the listing date."""
+    if "published_precision" in record.fields:
+        return
+    if record.fields.get("published"):
+        record.fields = {**record.fields, "published_precision": "day"}
+        return
+    month = arxiv.submission_date(record.arxiv_id)
+    fields = {k: v for k, v in record.fields.items() if k != "published"}
+    if month is not None:
+        fields.update(published=month, published_precision="month")
+    record.fields = fields
+
+
+def _published_rule(paper: Paper, record: PaperRecord) -> tuple[set[str], set[str]]:
+    """Which published fields a record must set and which it must leave: a known day
+    replaces a month, a month fills an unknown date, a month never replaces a day."""
+    precision = record.fields.get("published_precision")
+    if precision is None:
+        return set(), set()
+    paper_day = paper.published is not None and paper.published_precision == "day"
+    if precision == "month" and paper_day:
+        return set(), set(PUBLISHED_FIELDS)
+    if precision == "day" and not paper_day:
+        return set(PUBLISHED_FIELDS), set()
+    if precision == "month" and paper.published is None:
+        return set(PUBLISHED_FIELDS), set()
+    return set(), set()
+
+
 def _paper_apply(
     paper: Paper, record: PaperRecord, *, primary, newer: bool, older: bool
 ) -> list[str]:
     """Set the record's values on an existing paper as ``papers_import`` describes."""
     changed = []
+    force, leave = _published_rule(paper, record)
     for name, value in record.fields.items() if not older else ():
         current = getattr(paper, name)
+        if name in leave:
+            continue
+        if name in force:
+            if current != value:
+                setattr(paper, name, value)
+                changed.append(name)
+            continue
         if (newer and current != value) or (not newer and _blank(current) and not _blank(value)):
             setattr(paper, name, value)
             changed.append(name)
@@ -449,117 +484,3 @@ def _categories_replace(sets: list[tuple[int, set[int]]], *, replace: list[int])
         ["paper", "category"],
         [(paper_id, category_id) for paper_id, ids in sets for category_id in sorted(ids)],
     )
-
-
-def _repository_key(parts: dict) -> tuple[str, str, str]:
-    return parts["host"], parts["owner"].lower(), parts["name"].lower()
-
-
-def repositories_get_or_create(
-    *, links: Sequence[CodeLinkRecord]
-) -> tuple[dict[tuple, Repository], set[tuple]]:
-    """The repositories of ``links`` keyed by (host, owner, name) in lower case.
-
-    Matches as ``repository_get_or_create`` does (owner and name in any case)
-    and creates the missing ones in bulk. A link's stars refresh the
-    repository's; its framework fills an empty one. Returns the repositories
-    and the keys of existing ones that were refreshed.
-    """
-    wanted: dict[tuple, dict] = {}
-    for link in links:
-        parts = parse_repository_url(link.url)
-        wanted.setdefault(_repository_key(parts), parts)
-    found: dict[tuple, Repository] = {}
-    for chunk in chunks(parts["url"] for parts in wanted.values()):
-        for repository in Repository.objects.filter(url__in=chunk).order_by("pk"):
-            found.setdefault(_repository_key(vars(repository)), repository)
-    missing = [key for key in wanted if key not in found]
-    for chunk in chunks(missing, 200):
-        query = Q()
-        for host, owner, name in chunk:
-            query |= Q(host=host, owner__iexact=owner, name__iexact=name)
-        for repository in Repository.objects.filter(query).order_by("pk"):
-            found.setdefault(_repository_key(vars(repository)), repository)
-    new = {key: Repository(**parts) for key, parts in wanted.items() if key not in found}
-    for link in links:
-        key = _repository_key(parse_repository_url(link.url))
-        if key in new:
-            new[key].stars = link.stars if link.stars is not None else new[key].stars
-            new[key].framework = new[key].framework or link.framework
-    Repository.objects.bulk_create(new.values())
-    refreshed = set()
-    for link in links:
-        key = _repository_key(parse_repository_url(link.url))
-        repository = found.get(key)
-        if repository is None:
-            continue
-        if link.stars is not None and repository.stars != link.stars:
-            repository.stars = link.stars
-            refreshed.add(key)
-        if link.framework and not repository.framework:
-            repository.framework = link.framework
-            refreshed.add(key)
-    Repository.objects.bulk_update([found[key] for key in refreshed], ["stars", "framework"])
-    found.update(new)
-    return found, refreshed
-
-
-CODE_LINK_FLAGS = ("is_official", "mentioned_in_paper", "mentioned_in_github")
-
-
-def code_links_import(
-    *, links: Sequence[tuple[int, CodeLinkRecord]]
-) -> tuple[list[tuple[int, str]], set[int]]:
-    """Link papers to repositories in bulk; ``links`` are ``(paper_id, record)`` pairs.
-
-    A new link takes the record's flags; an existing one only gains flags (a
-    curator's "not official" is not overturned by silence, only by a source
-    that says it is). Returns ``(paper_id, outcome)`` per link — ``"created"``,
-    ``"updated"`` (a flag gained or its repository's stars or framework
-    refreshed) or ``"unchanged"`` — and the ids of papers whose links changed.
-    The caller hands those to ``derived.papers_changed`` (``has_code`` follows).
-    """
-    if not links:
-        return [], set()
-    repositories, refreshed = repositories_get_or_create(links=[record for _, record in links])
-    pairs = []
-    for paper_id, record in links:
-        key = _repository_key(parse_repository_url(record.url))
-        pairs.append((paper_id, repositories[key], record, key in refreshed))
-        refreshed.discard(key)  # one refresh is reported once
-    existing: dict[tuple[int, int], CodeLink] = {}
-    paper_ids = {paper_id for paper_id, *_ in pairs}
-    repository_ids = {repository.pk for _, repository, *_ in pairs}
-    for ids in chunks(paper_ids):
-        for link in CodeLink.objects.filter(paper_id__in=ids, repository_id__in=repository_ids):
-            existing[(link.paper_id, link.repository_id)] = link
-    new: dict[tuple[int, int], CodeLink] = {}
-    changed: dict[tuple[int, int], CodeLink] = {}
-    outcomes = []
-    for paper_id, repository, record, repository_refreshed in pairs:
-        key = (paper_id, repository.pk)
-        link = existing.get(key) or new.get(key)
-        if link is None:
-            new[key] = CodeLink(
-                paper_id=paper_id,
-                repository=repository,
-                **{flag: getattr(record, flag) for flag in CODE_LINK_FLAGS},
-            )
-            outcomes.append((paper_id, "created"))
-            continue
-        gained = [f for f in CODE_LINK_FLAGS if getattr(record, f) and not getattr(link, f)]
-        for flag in gained:
-            setattr(link, flag, True)
-        if key in new:  # the same link twice in one batch: one link with both rows' flags
-            outcomes.append((paper_id, "unchanged"))
-            continue
-        if gained:
-            changed[key] = link
-        outcomes.append((paper_id, "updated" if gained or repository_refreshed else "unchanged"))
-    CodeLink.objects.bulk_create(new.values())
-    CodeLink.objects.bulk_update(changed.values(), list(CODE_LINK_FLAGS))
-    linked = {paper_id for paper_id, _ in new} | {paper_id for paper_id, _ in changed}
-    now = timezone.now()
-    for ids in chunks(linked):
-        Paper.objects.filter(pk__in=ids).update(updated_at=now)
-    return outcomes, linked

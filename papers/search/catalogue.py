@@ -22,6 +22,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import QueryDict
 
+from papers.core import degraded
 from papers.core.models import Authorship, Category, Paper, Topic
 from papers.core.timelimit import TimeLimit
 
@@ -197,7 +198,9 @@ def catalogue_search(
 
 def _load_in_time(page) -> bool:
     """Fetch the page's papers under the ranking time limit; False if it ran out."""
-    with TimeLimit(page.paginator.object_list.db, settings.SEARCH_RANK_TIME_LIMIT_MS) as limit:
+    with TimeLimit(
+        page.paginator.object_list.db, settings.SEARCH_RANK_TIME_LIMIT_MS, part=degraded.RANKING
+    ) as limit:
         papers = limit.run("relevance", lambda: list(page.object_list))
     if papers is None:
         return False
@@ -214,9 +217,8 @@ def _facets(selection: Selection, expanded) -> FacetResult:
     result = cache.get(key)
     if result is None:
         result = facet_counts(selection, expanded=expanded)
-        # Counts that ran out of time are kept too: the next reader should not wait
-        # for the same slow queries.
-        cache.set(key, result, seconds)
+        if result.complete:  # counts that ran out of time are never kept as if whole
+            cache.set(key, result, seconds)
     return result
 
 
@@ -256,7 +258,7 @@ def warm_facet_cache(
         filterset.is_valid()
         started = time.monotonic()
         result = facet_counts(Selection(filterset, published), time_limit_ms=time_limit_ms)
-        complete = all(facet.available for facet in result.facets) and result.total is not None
+        complete = result.complete
         if complete:
             cache.set(_facet_cache_key(filterset, ()), result, settings.SEARCH_FACET_WARM_SECONDS)
         report.append((variant or "(everything)", time.monotonic() - started, complete))

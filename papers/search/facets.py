@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef
 
+from papers.core import degraded
 from papers.core.models import Authorship, CodeLink, Paper
 from papers.core.timelimit import TimeLimit
 
@@ -80,6 +81,11 @@ class FacetResult:
     facets: list[Facet]
     total: int | None  # results of the whole search and filters; None if it timed out
 
+    @property
+    def complete(self) -> bool:
+        """Every count was computed (none ran out of time)."""
+        return self.total is not None and all(facet.available for facet in self.facets)
+
     def __getitem__(self, name) -> Facet:
         return next(facet for facet in self.facets if facet.name == name)
 
@@ -98,7 +104,7 @@ def facet_counts(selection, *, expanded=(), time_limit_ms: int | None = None) ->
     has_code = selection.active("has_code")
     has_code = None if has_code is None else has_code == "true"
 
-    with TimeLimit(using, time_limit_ms) as limit:
+    with TimeLimit(using, time_limit_ms, part=degraded.FACETS) as limit:
         cube = limit.run("year", lambda: _year_code_cube(selection))
         total = None
         if cube is not None:

@@ -138,7 +138,7 @@ class PaperFilterSet(filters.FilterSet):
         ],
     )
     author = KnownValuesFilter(
-        queryset=Author.objects.all(),
+        queryset=Author.objects.public(),
         to_field_name="slug",
         method="filter_author",
         label="Author",

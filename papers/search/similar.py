@@ -33,6 +33,7 @@ from django.core.cache import cache
 from django.db import router
 from django.db.models import Case, IntegerField, Value, When
 
+from papers.core import degraded
 from papers.core.models import Authorship, Paper
 from papers.core.timelimit import TimeLimit
 
@@ -71,7 +72,9 @@ def paper_ranking(paper: Paper, *, using: str | None = None) -> Ranking | None:
     if seconds:
         cached = cache.get(key)
         if cached is not None:
-            return cached or None  # (False: recently ran out of time)
+            if cached is False:  # recently ran out of time: not tried again for a while
+                degraded.note(degraded.SIMILAR)
+            return cached or None
     ranking = _rank(paper, using)
     if seconds:
         cache.set(key, ranking or False, seconds if ranking is not None else LATE_SECONDS)
@@ -128,7 +131,7 @@ def _cache_key(paper: Paper) -> str:
 
 def _rank(paper: Paper, using: str) -> Ranking | None:
     limit_ms = settings.SIMILAR_TIME_LIMIT_MS
-    with TimeLimit(using, limit_ms, budget_ms=limit_ms) as limit:
+    with TimeLimit(using, limit_ms, budget_ms=limit_ms, part=degraded.SIMILAR) as limit:
         terms = limit.run("similar terms", lambda: engines.similar_terms(paper, using=using))
         if terms is None:
             return None

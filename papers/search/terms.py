@@ -19,7 +19,7 @@ SIMILAR_TERMS = 12  # distinctive terms a "more like this" query is built from
 SIMILAR_CANDIDATES = 100  # papers it ranks by their text, at most
 # What a mention of a term says, by where it is: the title says most, then the topic
 # names, then the abstract. Author names are left out: shared authors count on their
-# own (papers/similar.py), and a name says little about the subject.
+# own (papers/search/similar.py), and a name says little about the subject.
 SIMILAR_PLACE_WEIGHTS = (3.0, 2.0, 1.0)  # title, topics, abstract
 SIMILAR_MENTIONS_CAP = 6.0  # a term said ten times says little more than one said six
 SIMILAR_TITLE_MATCH = 1.5  # a shared term counts this much more in the other paper's title

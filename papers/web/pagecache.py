@@ -13,8 +13,11 @@ entries stay around.
 
 What is never cached: requests with a session (members: their vote buttons
 differ), with pending flash messages, other methods than GET/HEAD, responses
-other than 200, responses that set cookies, and pages whose rendering asked for
-a CSRF token or a CSP nonce (neither may be shared between visitors).
+other than 200, responses that set cookies, pages whose rendering asked for
+a CSRF token or a CSP nonce (neither may be shared between visitors), and
+pages with a degraded part (papers/core/degraded.py: facet counts that ran out
+of time, a relevance fallback...): the next visitor gets a fresh attempt.
+Pages are kept per host and scheme as well as per path.
 """
 
 import hashlib
@@ -25,6 +28,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from papers.core import degraded
 from papers.core.versions import catalogue_version
 
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Robots-Tag")
@@ -40,8 +44,11 @@ def _cacheable_request(request) -> bool:
 
 
 def _key(request, version: int) -> str:
-    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"pagecache:page:{version}:{address}"
+    # The host and scheme too: a page names its own address (canonical link, og:url),
+    # so a page rendered for one allowed host is never served to another.
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"pagecache:page:{version}:{digest}"
 
 
 def cache_for_visitors(view):
@@ -60,8 +67,10 @@ def cache_for_visitors(view):
             response = _response_from(entry)
             response["X-Page-Cache"] = "hit"
         else:
-            response = view(request, *args, **kwargs)
-            if _cacheable_response(request, response):
+            with degraded.tracking():
+                response = view(request, *args, **kwargs)
+                whole = not degraded.parts()
+            if whole and _cacheable_response(request, response):
                 cache.set(key, _entry_for(response), settings.PAGE_CACHE_SECONDS)
                 response["X-Page-Cache"] = "miss"
         if response.status_code == 200:

@@ -27,7 +27,8 @@ The interface, for views and services::
 ``settings.RATE_LIMITS`` maps a policy name to rates per kind of key:
 ``"ip"`` (the client address, see :func:`client_ip`), ``"user"`` (the member
 who is logged in; skipped for anonymous visitors) and ``"account"`` (a value
-the caller passes, such as the username typed into the login form; lower-cased).
+the caller passes, such as the username typed into the login form; NFKC-folded
+and case-folded as the forms fold it, so look-alike spellings count together).
 
 Hits over the limit are counted too, so a client that keeps hammering stays
 out. If the cache is unreachable the limiter lets requests through and logs a
@@ -40,7 +41,9 @@ import logging
 import math
 import re
 import time
+import unicodedata
 from dataclasses import dataclass
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -237,7 +240,7 @@ def check(request, name: str, *, account: str | None = None, count: bool = True)
         elif kind == "account":
             if not account:
                 continue
-            key = account.strip().lower()
+            key = account_key(account)
         else:
             raise ValueError(f"unknown key kind {kind!r} in rate limit policy {name!r}")
         for rate in rates:
@@ -251,10 +254,16 @@ def check(request, name: str, *, account: str | None = None, count: bool = True)
     return min(decisions, key=lambda d: d.remaining)
 
 
+def account_key(account: str) -> str:
+    """An account name as typed, counted as the forms read it: Django folds usernames
+    to NFKC (``ｍ０６`` and ``𝐦𝟎𝟔`` are ``m06``), and case does not tell people apart."""
+    return unicodedata.normalize("NFKC", account).strip().casefold()
+
+
 def reset_account(name: str, account: str) -> None:
     """Forget the ``account`` hits of policy ``name`` (e.g. after a successful log in)."""
     for rate in policy(name).get("account", []):
-        reset(f"{name}:account:{rate.period}", account.strip().lower(), rate)
+        reset(f"{name}:account:{rate.period}", account_key(account), rate)
 
 
 def too_many_requests(request, decision: Decision, *, json: bool = False):
@@ -269,3 +278,23 @@ def too_many_requests(request, decision: Decision, *, json: bool = False):
         response = render(request, "429.html", {"message": message}, status=429)
     response["Retry-After"] = str(decision.retry_after)
     return response
+
+
+def metered(name: str, *, only_if=None):
+    """A view decorator: count each request under the policy ``name`` (all of them, or
+    those for which ``only_if(request)`` is true) and answer 429 past its limits,
+    before any cache is consulted."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if only_if is None or only_if(request):
+                decision = check(request, name)
+                if not decision.allowed:
+                    json = request.path.startswith("/api/")
+                    return too_many_requests(request, decision, json=json)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

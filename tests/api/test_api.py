@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.http import QueryDict
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from papers.core.models import Paper, Topic
@@ -218,7 +219,8 @@ def test_unknown_endpoint_is_a_json_404(client):
     assert "/api/v1/" in body["message"]
 
 
-def test_read_only(client, catalogue):
+def test_read_only(catalogue):
+    client = Client(enforce_csrf_checks=True)  # as a browser or a script would be checked
     response = client.post("/api/v1/papers/2306.14846/")
     assert response.status_code == 405
     assert response.json()["error"] == "method_not_allowed"

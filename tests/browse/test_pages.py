@@ -273,9 +273,9 @@ def grow_catalogue(catalogue, count):
         )
 
 
-# The catalogue pages also run one grouped query per facet (papers/facets.py), and on
+# The catalogue pages also run one grouped query per facet (papers/search/facets.py), and on
 # PostgreSQL set a time limit around them. A paper's page works out its similar papers
-# (papers/similar.py: six queries, and on PostgreSQL a time limit around them; the
+# (papers/search/similar.py: six queries, and on PostgreSQL a time limit around them; the
 # tests keep no cache).
 QUERY_BUDGET = {"/papers/": 14, "/topics/world-models/": 17, "/papers/2306.14846/": 18}
 # Pages whose sections do less when they have less to show: a paper's similar papers
@@ -303,7 +303,7 @@ def test_query_count_does_not_grow_with_the_catalogue(client, catalogue, url):
 def test_healthz_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 

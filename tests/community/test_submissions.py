@@ -174,7 +174,7 @@ class TestModeration:
         response = client.post(
             QUEUE, {"action": "approve", "_selected_action": [paper.pk]}, follow=True
         )
-        assert "fill in its title and abstract first" in response.content.decode()
+        assert "its arXiv metadata has not arrived yet" in response.content.decode()
         paper.refresh_from_db()
         assert paper.status == Paper.Status.PENDING
 

@@ -132,7 +132,7 @@ def test_ensure_local_admin_creates_once_and_prints(settings, tmp_path, monkeypa
 
 def test_ensure_local_admin_refuses_in_production(settings):
     settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG"):
+    with pytest.raises(CommandError, match="local development only"):
         call_command("ensure_local_admin")
     assert not Author.objects.exists()
     assert not get_user_model().objects.filter(username="admin").exists()

@@ -73,8 +73,12 @@ def test_unknown_metadata_stays_empty(demo_records):
             assert paper.arxiv_id is None
             continue
         paper = Paper.objects.get(arxiv_id=record["arxiv_id"])
-        if record["published"] is None:
-            assert paper.published is None
+        if record["published"] is None:  # only the month in the arXiv id is known
+            number = record["arxiv_id"]
+            month = dt.date(2000 + int(number[:2]), int(number[2:4]), 1)
+            assert (paper.published, paper.published_precision) == (month, "month")
+        else:
+            assert paper.published_precision == "day"
         if record["primary_category"] is None:
             assert paper.primary_category is None
         assert sorted(paper.categories.values_list("code", flat=True)) == sorted(

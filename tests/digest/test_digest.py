@@ -253,17 +253,31 @@ def test_subscribe_is_rate_limited_per_address(client, settings):
 def test_subscribe_box_on_front_page_and_topic_page(client, papers, topics):
     home = client.get("/").content.decode()
     assert "Get trending papers in your email inbox" in home
-    assert 'action="/subscribe/"' in home
-    assert "csrfmiddlewaretoken" not in home  # a GET form: the page stays cacheable
+    assert 'action="/subscribe/"' in home and 'method="post"' in home
+    assert "csrfmiddlewaretoken" not in home  # no token: the page stays cacheable
     topic = client.get("/topics/vision/").content.decode()
     assert '<input type="hidden" name="topic" value="vision">' in topic
-    # The box leads to the form with the choices filled in.
+    # The topics page prefills the full form.
     form = client.get("/subscribe/?email=r%40example.org&frequency=weekly&topic=vision")
     assert form.context["form"].initial == {
         "email": "r@example.org",
         "topics": ["vision"],
         "frequency": "weekly",
     }
+
+
+def test_one_press_on_the_front_page_box_sends_the_confirmation(papers):
+    browser = Client(enforce_csrf_checks=True)  # the cached page holds no token
+    home = browser.get("/")
+    assert home.status_code == 200
+    response = browser.post(
+        "/subscribe/", {"email": "reader@example.org", "frequency": "daily"}, follow=True
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/subscribe/sent/"
+    assert "Check your inbox" in response.content.decode()
+    assert [m.to for m in mail.outbox] == [["reader@example.org"]]
+    assert Subscription.objects.get(email="reader@example.org").confirmed is False
 
 
 # --- sending ---------------------------------------------------------------------------------

@@ -440,7 +440,8 @@ def test_time_limit_interrupts_a_slow_query(db):
             cursor.execute(sql)
             return cursor.fetchone()
 
-    with TimeLimit("default", 50) as limit:
+    # (A generous budget: this checks the interruption, not the budget, on a busy machine.)
+    with TimeLimit("default", 50, budget_ms=10_000) as limit:
         assert limit.run("slow", lambda: run(slow)) is None
         assert limit.run("fast", lambda: run("SELECT 1")) == (1,)
     assert limit.timed_out == ["slow"]
@@ -594,8 +595,8 @@ BAD_INPUTS = [
     ("q=%27%3B+DROP+TABLE+core_paper%3B+--", 200, "No papers match"),
     ("q=%3Cscript%3Ealert(1)%3C%2Fscript%3E", 200, "&lt;script&gt;"),
     ("q=%00world%00", 200, "papers"),
-    ("topic=%00", 400, "not valid and was ignored"),
-    ("year=%00", 400, "not valid and was ignored"),
+    ("topic=%00", 200, "papers"),  # NUL is dropped on the way in: no filter left
+    ("year=%00", 200, "papers"),
     ("q=-survey", 200, "Add a word to search for"),
     ("q=the", 200, "Add a word to search for"),
     ("q=sora&q=hypergraph", 200, "hypergraph"),

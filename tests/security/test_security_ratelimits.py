@@ -1,6 +1,6 @@
 """Rate limits under scripted abuse, at the rates the site ships with.
 
-tests/test_ratelimit.py tests the limiter itself and the feature tests check each
+tests/web/test_ratelimit.py tests the limiter itself and the feature tests check each
 policy with small rates; here a script hammers each protected action well past
 its real limit the way an attacker would (rotating accounts, addresses, forged
 X-Forwarded-For headers), and checks that exactly the documented number of

@@ -10,16 +10,24 @@ from papers.core.models import Topic
 from papers.search import query as search_query
 from papers.search.catalogue import catalogue_search
 from papers.search.filters import FILTER_NAMES
+from papers.web import ratelimit
 from papers.web.pagecache import cache_for_visitors
 
 
+def _searching(request) -> bool:
+    """Whether the request makes the catalogue search (words, or papers like one)."""
+    return bool(request.GET.get("q", "").strip() or request.GET.get("like", "").strip())
+
+
 @require_safe
+@ratelimit.metered("search", only_if=_searching)
 @cache_for_visitors
 def paper_list(request):
     return _render_catalogue(request, "browse/paper_list.html")
 
 
 @require_safe
+@ratelimit.metered("search", only_if=_searching)
 @cache_for_visitors
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)

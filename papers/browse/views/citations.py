@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from papers.core import bibtex
 from papers.core.models import Authorship, Paper
 from papers.search.catalogue import catalogue_search
+from papers.web import ratelimit
 from papers.web.httpcache import public_cache
 
 BIBTEX_MAX_AGE = 60 * 60
@@ -64,6 +65,7 @@ def paper_bibtex_by_pk(request, pk):
 
 
 @require_safe
+@ratelimit.metered("export")
 @public_cache(LIST_MAX_AGE)
 def paper_list_bibtex(request):
     """The papers ``/papers/`` shows for this query string, in its order, up to 500."""

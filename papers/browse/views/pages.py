@@ -16,7 +16,7 @@ from papers.community import trending
 from papers.community.discussion import selectors as discussion_selectors
 from papers.core import bibtex, selectors
 from papers.core.editions import Edition, latest_edition_date
-from papers.core.models import Author, Paper
+from papers.core.models import Paper
 from papers.search import similar
 from papers.web.pagecache import cache_for_visitors
 from papers.web.pagination import paginate
@@ -125,7 +125,7 @@ def author_list(request):
 @require_safe
 @cache_for_visitors
 def author_detail(request, slug):
-    author = get_object_or_404(Author, slug=slug)
+    author = get_object_or_404(selectors.visible_authors(request.user), slug=slug)
     page = paginate(request, selectors.author_papers(author).for_cards(), per_page=PER_PAGE)
     return render(
         request,
@@ -164,7 +164,7 @@ def repository_list(request):
 @require_safe
 @cache_for_visitors
 def repository_detail(request, owner, name):
-    repository = selectors.repository_by_path(owner, name)
+    repository = selectors.repository_by_path(owner, name, user=request.user)
     if repository is None:
         raise Http404("No such repository in the catalogue.")
     page = paginate(request, selectors.repository_papers(repository).for_cards(), per_page=PER_PAGE)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from .. import services
 from ..discussion import services as discussion
-from ..forms import EMAIL_TAKEN
+from ..forms import EMAIL_TAKEN, check_username_free
 from ..models import Upvote
 from ..profiles.services import profile_update
 
@@ -16,6 +16,11 @@ User = get_user_model()
 
 
 class MemberChangeForm(UserChangeForm):
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        check_username_free(username, member=self.instance)
+        return username
+
     def clean_email(self):
         email = self.cleaned_data.get("email", "")
         others = User.objects.exclude(pk=self.instance.pk)
@@ -75,7 +80,23 @@ class MemberAdmin(UserAdmin):
 
 @admin.register(Upvote)
 class UpvoteAdmin(admin.ModelAdmin):
+    """Members' upvotes, to look at and, for abuse, remove. Votes are cast on the site;
+    a removal goes through the vote service, so counts and trending scores follow."""
+
     list_display = ["paper", "user", "created_at"]
-    autocomplete_fields = ["paper", "user"]
     date_hierarchy = "created_at"
     list_select_related = ["paper", "user"]
+    search_fields = ["paper__title", "paper__arxiv_id", "user__username"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        services.paper_upvote(paper=obj.paper, user=obj.user, voted=False)
+
+    def delete_queryset(self, request, queryset):
+        for vote in queryset.select_related("paper", "user"):
+            services.paper_upvote(paper=vote.paper, user=vote.user, voted=False)

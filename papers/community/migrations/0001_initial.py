@@ -79,6 +79,10 @@ class Migration(migrations.Migration):
                         default=django.utils.timezone.now, verbose_name="date joined"
                     ),
                 ),
+                (
+                    "username_skeleton",
+                    models.CharField(editable=False, max_length=600, unique=True),
+                ),
             ],
             options={
                 "verbose_name": "user",

@@ -5,12 +5,15 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from ..identity import username_skeleton
+
 MAX_LINKS = 5
 
 
 class User(AbstractUser):
     """A member. Email addresses are unique whatever their case (empty ones aside:
-    ``createsuperuser`` may leave it empty).
+    ``createsuperuser`` may leave it empty), and so are usernames' confusable
+    skeletons (papers/community/identity.py): ``аlice`` cannot join beside ``alice``.
 
     The profile (display name, bio, affiliation, links) is written by
     ``profiles.services.profile_update``, which renders the markdown bio once into
@@ -18,6 +21,7 @@ class User(AbstractUser):
     member can still read, vote and collect, but not comment.
     """
 
+    username_skeleton = models.CharField(max_length=600, unique=True, editable=False)
     display_name = models.CharField(max_length=60, blank=True)
     bio = models.TextField(blank=True, max_length=2000, help_text="Markdown.")
     bio_html = models.TextField(blank=True, editable=False)
@@ -44,6 +48,13 @@ class User(AbstractUser):
                 Lower("email"), condition=~Q(email=""), name="user_email_unique_ci"
             ),
         ]
+
+    def save(self, *args, **kwargs):
+        self.username_skeleton = username_skeleton(self.username)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "username" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "username_skeleton"}
+        super().save(*args, **kwargs)
 
     @property
     def shown_name(self) -> str:

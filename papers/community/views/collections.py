@@ -201,6 +201,9 @@ def collection_save(request):
 @require_safe
 def collection_export(request, username, slug, kind):
     collection = _collection_or_404(request, username, slug)
+    refusal = limited(request, "export")  # the catalogue's exports' limit, per address
+    if refusal:
+        return refusal
     site_url = request.build_absolute_uri("/")[:-1]
     filename = f"{collection.owner.username}-{collection.slug}"
     if kind == "bib":

@@ -70,8 +70,8 @@ class PaperAdmin(ActionFormMixin, DerivedDataAdmin):
         "categories",
     ]
     list_editable = ["featured"]
-    # Title, arXiv id and author names; the site's ranked search plugs in by
-    # overriding get_search_results once papers/search.py exists.
+    # Title, arXiv id and author names (the admin's own search: the core app does not
+    # depend on the search app).
     search_fields = ["title", "arxiv_id", "authorships__author__name"]
     autocomplete_fields = ["topics", "categories", "primary_category", "submitted_by"]
     date_hierarchy = "listed_on"

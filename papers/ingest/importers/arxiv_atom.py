@@ -13,8 +13,6 @@ import datetime as dt
 import io
 import tempfile
 import time
-import urllib.error
-import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ from django.conf import settings
 from papers.core import arxiv
 from papers.core.models import Author, Authorship, Paper
 from papers.ingest import writes
+from papers.ingest.fetchers.http import FetchError, HttpClient, Policy
 
 from .base import BATCH_SIZE, atomic_run, import_records
 from .report import ImportFailed, ImportReport, Skip
@@ -244,11 +243,11 @@ def is_url(text: str) -> bool:
 
 
 def http_get(url: str) -> bytes:
-    request = urllib.request.Request(
-        url, headers={"User-Agent": f"{settings.SITE_NAME} importer (python-urllib)"}
-    )
-    with urllib.request.urlopen(request, timeout=120) as response:
-        return response.read()
+    """One page, through the fetchers' HTTP policy (time-outs, retries, size limit,
+    User-Agent); the politeness delay is ArxivFetcher's."""
+    policy = Policy.from_settings(max_bytes=max(settings.HTTP_MAX_RESPONSE_BYTES, 200 << 20))
+    with HttpClient(policy=policy) as client:
+        return client.get(url).content
 
 
 @dataclass
@@ -269,7 +268,11 @@ class ArxivFetcher:
 
     def pages(self, url: str, *, notes: list[str]) -> Iterator[bytes]:
         parts = urlsplit(url)
-        if parts.hostname not in API_HOSTS or parts.path.rstrip("/") != "/api/query":
+        configured = urlsplit(settings.ARXIV_API_URL)
+        if (parts.hostname, parts.path.rstrip("/")) != (
+            configured.hostname,
+            configured.path.rstrip("/"),
+        ) and (parts.hostname not in API_HOSTS or parts.path.rstrip("/") != "/api/query"):
             raise ImportFailed(
                 f"{url}: not an arXiv API query URL (export.arxiv.org/api/query?...)"
             )
@@ -291,7 +294,7 @@ class ArxivFetcher:
             page_url = urlunsplit(parts._replace(query=query))
             try:
                 body = get(page_url)
-            except (urllib.error.URLError, OSError) as error:
+            except (FetchError, OSError) as error:
                 raise ImportFailed(f"{page_url}: {error}") from error
             requests += 1
             info = FeedInfo()
@@ -356,7 +359,11 @@ def import_arxiv(
     with atomic_run(dry_run=dry_run):
         for source in sources:
             with source.opened() as stream:
-                items = parse_feed(decompressed(stream), label=source.label, report=report)
+                items = parse_feed(
+                    decompressed(stream, max_bytes=source.max_bytes, label=source.label),
+                    label=source.label,
+                    report=report,
+                )
                 if listed_on_published:
                     items = (_listed_on_published(item) for item in items)
                 import_records(items, report=report, listed_on=listed_on, batch_size=batch_size)

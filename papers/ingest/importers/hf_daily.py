@@ -139,6 +139,10 @@ def import_hf_daily(
     with atomic_run(dry_run=dry_run):
         for source in sources:
             with source.opened() as stream:
-                items = parse_daily_papers(decompressed(stream), label=source.label, report=report)
+                items = parse_daily_papers(
+                    decompressed(stream, max_bytes=source.max_bytes, label=source.label),
+                    label=source.label,
+                    report=report,
+                )
                 import_records(items, report=report, listed_on=listed_on, batch_size=batch_size)
     return report

@@ -64,7 +64,12 @@ def import_pwc_links(
         for source in sources:
             with source.opened() as stream:
                 _import_links(
-                    parse_links(decompressed(stream), label=source.label), report, batch_size
+                    parse_links(
+                        decompressed(stream, max_bytes=source.max_bytes, label=source.label),
+                        label=source.label,
+                    ),
+                    report,
+                    batch_size,
                 )
     return report
 

@@ -2,6 +2,10 @@
 
 A ``Source`` is a label (for messages) and a way to open a binary stream. JSON
 lists are read item by item, so a multi-gigabyte file never sits in memory.
+Every input is read through a size limit on its *decompressed* content
+(``Source.max_bytes``, else ``settings.IMPORT_MAX_BYTES``): a small gzip file
+that expands to gigabytes (a "zip bomb") fails with a clear error after the
+limit, having used a bounded amount of memory.
 """
 
 import contextlib
@@ -13,6 +17,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+from django.conf import settings
 
 from .report import ImportFailed
 
@@ -31,6 +37,7 @@ class Source:
     label: str
     open: Callable[[], BinaryIO]
     owned: bool = True
+    max_bytes: int | None = None  # of decompressed content; None: IMPORT_MAX_BYTES
 
     @contextlib.contextmanager
     def opened(self) -> Iterator[BinaryIO]:
@@ -68,16 +75,41 @@ def file_source(path: Path, *, label: str = "") -> Source:
     return Source(label or str(path), lambda: path.open("rb"))
 
 
-def stream_source(label: str, stream: BinaryIO) -> Source:
-    return Source(label, lambda: stream, owned=False)
+def stream_source(label: str, stream: BinaryIO, *, max_bytes: int | None = None) -> Source:
+    return Source(label, lambda: stream, owned=False, max_bytes=max_bytes)
 
 
-def decompressed(stream: BinaryIO) -> BinaryIO:
-    """``stream`` itself, or its gzip-decompressed content when it starts as gzip does."""
+def decompressed(stream: BinaryIO, *, max_bytes: int | None = None, label: str = "") -> BinaryIO:
+    """``stream`` itself, or its gzip-decompressed content when it starts as gzip does,
+    read through a limit of ``max_bytes`` (default ``settings.IMPORT_MAX_BYTES``)."""
     head = _peek(stream, 2)
-    if head[1] == GZIP_MAGIC:
-        return gzip.GzipFile(fileobj=head[0], mode="rb")
-    return head[0]
+    content = gzip.GzipFile(fileobj=head[0], mode="rb") if head[1] == GZIP_MAGIC else head[0]
+    limit = max_bytes if max_bytes is not None else settings.IMPORT_MAX_BYTES
+    return io.BufferedReader(_Limited(content, limit, label or "the input"), READ_SIZE)
+
+
+class _Limited(io.RawIOBase):
+    """A stream that fails (``ImportFailed``) once more than ``limit`` bytes were read."""
+
+    def __init__(self, stream, limit: int, label: str):
+        self.stream, self.limit, self.label, self.seen = stream, limit, label, 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        try:
+            data = self.stream.read(len(buffer))
+        except (OSError, EOFError) as error:  # a truncated or corrupt gzip file
+            raise ImportFailed(f"{self.label}: cannot read: {error}") from error
+        self.seen += len(data)
+        if self.seen > self.limit:
+            raise ImportFailed(
+                f"{self.label}: more than {self.limit // (1 << 20):,} MB once decompressed; "
+                "nothing was imported."
+            )
+        buffer[: len(data)] = data
+        return len(data)
 
 
 def _peek(stream: BinaryIO, size: int) -> tuple[BinaryIO, bytes]:

@@ -252,7 +252,7 @@ class PostgresEngine:
             )
             condition = reduce(or_, [Q(name__trigram_word_similar=word) for word in words])
             found[model] = list(
-                model.objects.using(using)
+                _public(model.objects.using(using))
                 .filter(condition)
                 .annotate(similarity=similarity)
                 .order_by("-similarity", "name")[:limit]
@@ -283,3 +283,8 @@ class _Greatest(Expression):
             parts.append(sql)
             params.extend(sql_params)
         return f"GREATEST({', '.join(parts)})", params
+
+
+def _public(queryset):
+    """Authors of published papers only: names a visitor may be shown."""
+    return queryset.public() if queryset.model is Author else queryset

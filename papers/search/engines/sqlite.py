@@ -209,7 +209,7 @@ class SqliteEngine:
                 [Q(name__istartswith=w[:3]) | Q(name__icontains=" " + w[:3]) for w in words],
             )
             scored = []
-            for obj in model.objects.using(using).filter(prefixes).order_by("pk")[:2000]:
+            for obj in _public(model.objects.using(using)).filter(prefixes).order_by("pk")[:2000]:
                 tokens = [t.lower() for t in WORD.findall(obj.name)]
                 score = max(
                     difflib.SequenceMatcher(None, word, token).ratio()
@@ -275,3 +275,8 @@ class _IndexTokenizer:
 
 
 _INDEX_TOKENIZER = _IndexTokenizer()
+
+
+def _public(queryset):
+    """Authors of published papers only: names a visitor may be shown."""
+    return queryset.public() if queryset.model is Author else queryset

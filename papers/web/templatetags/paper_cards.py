@@ -1,4 +1,4 @@
-"""Paper cards from papers/cards.py.
+"""Paper cards from papers/web/cards.py.
 
 {% card_bodies page_obj %}              render (or fetch) a page's card bodies at once
 {% card_body paper show_abstract %}     one card's body (rendered now if not fetched)

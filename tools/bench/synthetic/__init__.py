@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from papers.community import trending
+from papers.community.identity import username_skeleton
 from papers.community.models import Upvote
 from papers.core import arxiv
 from papers.core.models import (
@@ -262,12 +263,12 @@ class Generator:
         joined = self.now - dt.timedelta(days=365 * YEARS)
         writer = RowWriter(
             User,
-            ["id", "username", "email", "password", "is_active", "is_staff", "is_superuser",
-             "first_name", "last_name", "date_joined"],
+            ["id", "username", "username_skeleton", "email", "password", "is_active",
+             "is_staff", "is_superuser", "first_name", "last_name", "date_joined"],
         )  # fmt: skip
         rows = (
-            (first + i, f"reader{first + i}", f"reader{first + i}@example.invalid", "!",
-             True, False, False, "", "", joined)
+            (first + i, f"reader{first + i}", username_skeleton(f"reader{first + i}"),
+             f"reader{first + i}@example.invalid", "!", True, False, False, "", "", joined)
             for i in range(count)
         )  # fmt: skip
         self.totals.members = writer.write(rows)

@@ -11,7 +11,8 @@ CREDENTIALS_FILE = Path(settings.BASE_DIR) / ".admin-credentials"
 class Command(BaseCommand):
     help = (
         "Create, once, a local admin account with a random password and print its "
-        "credentials (kept in .admin-credentials). Development only: refuses when DEBUG is off."
+        "credentials (kept in .admin-credentials). Development only: refuses outside the "
+        "development settings (DEBUG off)."
     )
 
     def add_arguments(self, parser):
@@ -19,7 +20,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, **options):
         if not settings.DEBUG:
-            raise CommandError("ensure_local_admin is for local development (DEBUG=true) only.")
+            raise CommandError(
+                "ensure_local_admin is for local development only (catalogue.settings.dev)."
+            )
         User = get_user_model()
         if CREDENTIALS_FILE.exists() and User.objects.filter(username=username).exists():
             self.stdout.write(CREDENTIALS_FILE.read_text().strip())

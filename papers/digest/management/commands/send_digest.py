@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from papers.digest.sending import FREQUENCIES, DigestPeriod, digest_send
+from papers.digest.tasks import digest_send_task
 
 
 class Command(BaseCommand):
@@ -17,8 +18,13 @@ class Command(BaseCommand):
             "--period",
             help="Send this period instead: YYYY-MM-DD (daily) or YYYY-Www (weekly).",
         )
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="Put the sending on the task queue for the worker instead of sending now.",
+        )
 
-    def handle(self, *args, frequency, period=None, verbosity=1, **options):
+    def handle(self, *args, frequency, period=None, verbosity=1, enqueue=False, **options):
         if period:
             try:
                 digest_period = DigestPeriod.parse(frequency, period)
@@ -29,6 +35,12 @@ class Command(BaseCommand):
                 ) from exc
         else:
             digest_period = DigestPeriod.previous(frequency)
+        if enqueue:
+            result = digest_send_task.enqueue(frequency, digest_period.key)
+            self.stdout.write(
+                f"Queued the {frequency} digest {digest_period.key} (task {result.id})."
+            )
+            return
         try:
             report = digest_send(period=digest_period)
         except Exception as exc:  # e.g. the mail server cannot be reached at all
