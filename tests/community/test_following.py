@@ -169,6 +169,7 @@ class TestForYou:
             following.follow_set(user=ada, target=topic, following=True)
             following.follow_set(user=ada, target=author, following=True)
             make_upvote(paper=make_paper(title=f"Liked {n} diffusion robots"), user=ada)
+            make_paper(title=f"Older {n} diffusion robots", listed_on=recent(300))  # to recommend
             return paper
 
         def warm():  # each request works out a few seeds' similar papers, then keeps them
@@ -176,16 +177,23 @@ class TestForYou:
                 count()
             return count()
 
+        # Two of each to start with, so both lists (and the check of what the member has
+        # seen) are there from the start: every query the page can make is made. Growing
+        # the member's follows and history then adds none (it may skip some: when every
+        # candidate was seen already, there is nothing to check).
         grow(0)
+        grow(1)
         small = warm()
-        for n in range(1, 12):
+        assert ada_client.get("/for-you/").context["feed"].recommended
+        for n in range(2, 12):
             grow(n)
-        assert warm() == small <= 16
+        assert warm() <= small <= 16
         cold = make_user("cold")
         client = client_for(Client(), cold)
         for n in range(12):
             make_upvote(paper=make_paper(title=f"Cold {n} diffusion"), user=cold)
-        # Uncached seeds: at most a fixed number are worked out per request.
+        # Uncached seeds: at most COLD_SEEDS (2) are worked out per request, each in the
+        # similar-papers engine's queries (six, and on PostgreSQL its time limit's).
         with CaptureQueriesContext(connection) as queries:
             client.get("/for-you/")
-        assert len(queries) <= small + 2 * 8
+        assert len(queries) <= small + 2 * 10
