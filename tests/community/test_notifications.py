@@ -193,3 +193,15 @@ def test_the_list_query_count_does_not_grow(client, paper, people):
         services.comment_create(paper=make_paper(submitted_by=people["submitter"]),
                                 author=make_user(), body=f"More {n}")  # fmt: skip
     assert count() == small <= 8
+
+
+def test_notifications_of_removed_comments_disappear(client, paper, people):
+    spam = services.comment_create(paper=paper, author=people["reader"], body="Cheap pills")
+    gone = services.comment_create(paper=paper, author=people["other"], body="Oops")
+    member = client_for(client, people["submitter"])
+    assert 'class="notification-count">2<' in text(member.get("/papers/"))
+    services.comment_hide(comment=spam)
+    services.comment_delete(comment=gone, user=people["other"])
+    html = text(member.get("/notifications/"))
+    assert "Cheap pills" not in html and "Oops" not in html
+    assert "notification-count" not in text(member.get("/papers/"))

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from ..models import Notification
+from .services import SHOWN_COMMENT
 
 UNSUBSCRIBE_SALT = "papers.community.notifications.unsubscribe"
 logger = logging.getLogger(__name__)
@@ -108,7 +109,9 @@ def waiting_members(*, now: dt.datetime, user_ids=None):
     """Members who chose email, have unread notifications not emailed yet and were not
     emailed within ``NOTIFICATION_EMAIL_MINUTES``."""
     cutoff = now - dt.timedelta(minutes=settings.NOTIFICATION_EMAIL_MINUTES)
-    waiting = Notification.objects.filter(recipient=OuterRef("pk"), read_at=None, emailed_at=None)
+    waiting = Notification.objects.filter(
+        SHOWN_COMMENT, recipient=OuterRef("pk"), read_at=None, emailed_at=None
+    )
     members = (
         get_user_model()
         .objects.filter(email_notifications=True, is_active=True)
@@ -148,7 +151,7 @@ def notification_emails_send(*, user_ids=None, now: dt.datetime | None = None) -
                     user = get_user_model().objects.get(pk=user_id)
                     notifications = list(
                         Notification.objects.filter(
-                            recipient_id=user_id, read_at=None, emailed_at=None
+                            SHOWN_COMMENT, recipient_id=user_id, read_at=None, emailed_at=None
                         )
                         .select_related("actor", "comment__paper")
                         .order_by("created_at", "id")[:50]

@@ -71,8 +71,12 @@ def _enqueue_emails(user_ids: list[int]) -> None:
     notification_emails_send.enqueue(user_ids=user_ids)
 
 
+# Notifications about comments hidden or deleted since are not shown (nor emailed).
+SHOWN_COMMENT = Q(comment__status=Comment.Status.VISIBLE, comment__deleted_at=None)
+
+
 def unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at=None).count()
+    return Notification.objects.filter(SHOWN_COMMENT, recipient=user, read_at=None).count()
 
 
 def notifications_mark_read(*, user, ids=None) -> int:
@@ -87,8 +91,7 @@ def member_notifications(user):
     """The member's notifications, newest first, with what their list shows (one query:
     the comment's paper comes with it, for its title and address)."""
     return (
-        Notification.objects.filter(recipient=user)
-        .filter(Q(comment__deleted_at=None))
+        Notification.objects.filter(SHOWN_COMMENT, recipient=user)
         .select_related("actor", "comment__paper")
         .order_by("-created_at", "-id")
     )
