@@ -81,15 +81,16 @@ def paper_ranking(paper: Paper, *, using: str | None = None) -> Ranking | None:
     return ranking
 
 
-def cached_rankings(papers) -> dict[int, Ranking]:
-    """``{paper id: ranking}`` for those of ``papers`` whose ranking is in the cache (one
-    cache round trip, no query). The papers need their title, abstract, topics_text and
+def cached_rankings(papers) -> dict[int, Ranking | None]:
+    """``{paper id: ranking}`` for those of ``papers`` whose ranking is in the cache, or
+    ``None`` for those that recently ran out of time (not worth trying again yet). One
+    cache round trip, no query. The papers need their title, abstract, topics_text and
     authors_text (the key depends on them)."""
     if not settings.SIMILAR_CACHE_SECONDS:
         return {}
     keys = {_cache_key(paper): paper.pk for paper in papers}
     found = cache.get_many(list(keys)) if keys else {}
-    return {keys[key]: ranking for key, ranking in found.items() if ranking}
+    return {keys[key]: ranking or None for key, ranking in found.items()}
 
 
 def similar_papers(paper: Paper, *, limit: int = SECTION_SIZE) -> list[SimilarPaper]:

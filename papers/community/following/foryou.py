@@ -13,7 +13,10 @@ Two lists, each paper with the reason it is there:
    upvoted ...", with the engine's own reason).
 
 The cost does not grow with the catalogue or the member's history: one query for the
-follows, one per kind of follow, three for the seeds, two for what the member has
+follows, one per kind of follow (papers of followed topics are found down the editions'
+index, newest first, among the newest ``TOPIC_SCAN`` papers, not by topic: a topic can
+hold a third of the catalogue) and one to find where those newest papers start, three
+for the seeds, two for what the member has
 seen, one for the papers. Seeds' rankings come from the similar-papers cache; at most
 ``COLD_SEEDS`` missing ones are worked out per request (each within the engine's time
 limit, then cached for everyone), so a bounded number of queries in every case.
@@ -25,6 +28,7 @@ from dataclasses import dataclass, field
 from itertools import zip_longest
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from papers.core.models import Authorship, Paper
@@ -35,6 +39,7 @@ from ..models import CollectionItem, Follow, Upvote
 FOLLOWED_SIZE = 30
 RECOMMENDED_SIZE = 20
 SOURCE_ROWS = 300  # newest rows read per kind of follow
+TOPIC_SCAN = 3000  # newest papers looked at for followed topics (within FOR_YOU_DAYS)
 SEEDS = 10  # recent upvotes (and as many recent saves) that seed recommendations
 COLD_SEEDS = 2  # seeds whose similar papers may be worked out now, per request
 RANKS_USED = 40  # of each seed's ranking
@@ -94,10 +99,23 @@ def _followed(follows: list[Follow], since: dt.date) -> dict[int, list[str]]:
     collections = {f.collection_id: f.collection for f in follows if f.collection_id}
     recent = {"paper__status": Paper.Status.PUBLISHED, "paper__listed_on__gte": since}
     if topics:
+        # Recent papers newest first, down the editions' index, each asked whether it is in
+        # a followed topic: a popular topic has a third of the catalogue, so reading its
+        # papers by topic and sorting them by date would read hundreds of thousands. At
+        # most the newest TOPIC_SCAN papers are asked (a rarely used topic would otherwise
+        # make it ask every paper of the last FOR_YOU_DAYS days).
+        newest = Paper.objects.published().sorted_by("new").values_list("listed_on", flat=True)
+        floor = list(newest[TOPIC_SCAN : TOPIC_SCAN + 1])
+        in_followed = Paper.topics.through.objects.filter(
+            paper_id=OuterRef("pk"), topic_id__in=list(topics)
+        ).values("topic_id")[:1]
         rows = (
-            Paper.topics.through.objects.filter(topic_id__in=list(topics), **recent)
-            .order_by("-paper__listed_on", "-paper_id")
-            .values_list("paper_id", "topic_id")[:SOURCE_ROWS]
+            Paper.objects.published()
+            .filter(listed_on__gte=max([since, *floor]))
+            .annotate(followed_topic=Subquery(in_followed))
+            .filter(followed_topic__isnull=False)
+            .sorted_by("new")
+            .values_list("pk", "followed_topic")[:SOURCE_ROWS]
         )
         for paper_id, topic_id in rows:
             reasons[paper_id].append(f"New in {topics[topic_id]}, a topic you follow")
@@ -164,8 +182,9 @@ def _recommended(user, seeds, *, exclude: set[int]) -> dict[int, list[str]]:
     if not seeds:
         return {}
     seed_papers = [paper for paper, _ in seeds.values()]
-    rankings = similar.cached_rankings(seed_papers)
-    cold = [paper for paper in seed_papers if paper.pk not in rankings][:COLD_SEEDS]
+    cached = similar.cached_rankings(seed_papers)  # (None: ran out of time lately)
+    rankings = {pk: ranking for pk, ranking in cached.items() if ranking}
+    cold = [paper for paper in seed_papers if paper.pk not in cached][:COLD_SEEDS]
     for paper in cold:
         ranking = similar.paper_ranking(paper)
         if ranking:
