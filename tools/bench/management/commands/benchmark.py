@@ -478,14 +478,15 @@ def discover_targets() -> dict:
 
 
 FOR_YOU_PATH = "/for-you/"
-DISCUSSION_THREADS = 40
+DISCUSSION_THREADS = 12  # a busy paper: 12 threads of 3 comments
 
 
 def community_activity(paper_path: str, member_name: str = "bench-voter-0") -> None:
     """What a busy site has, through the community's services: the measured paper gets a
-    discussion (40 threads of 3 comments), and the measuring member follows three topics
-    and two authors of the latest day, upvoted ten of its papers and saved five, so that
-    "For you" has both of its lists to work out. Idempotent (the database is reused)."""
+    discussion (``DISCUSSION_THREADS`` threads of 3 comments), and the measuring member
+    follows three topics and two authors of the latest day, upvoted ten of its papers
+    and saved five, so that "For you" has both of its lists to work out. Idempotent (the
+    database is reused)."""
     import datetime as dt
 
     from django.contrib.auth import get_user_model
