@@ -40,13 +40,19 @@ from papers.core.timelimit import TimeLimit
 from . import engines
 from .terms import SimilarTerm
 
-SECTION_SIZE = 8  # similar papers on a paper's page
+SECTION_SIZE = 8  # similar papers on a paper's page, at most
+# The section shows fewer rather than pad itself with weak matches: a paper's score must
+# reach MIN_SCORE and MIN_SHARE_OF_BEST of the best paper's, and a paper that shares
+# neither a topic nor an author (words alone) must reach TERMS_ONLY_MIN_SCORE.
+MIN_SCORE = 0.2
+MIN_SHARE_OF_BEST = 0.4
+TERMS_ONLY_MIN_SCORE = 0.3
 EXPLAINED = 2 * SECTION_SIZE  # papers whose reasons are worked out (some may be hidden since)
 TOPIC_BONUS = 0.1  # added to the text score for each shared topic (two at most)
 AUTHOR_BONUS = 0.15  # and for each shared author (two at most)
 TERMS_SHOWN = 3
 LATE_SECONDS = 60  # after running out of time, how long before a paper is tried again
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 @dataclass
@@ -55,6 +61,8 @@ class Ranking:
 
     ids: list[int] = field(default_factory=list)
     reasons: dict[int, list[str]] = field(default_factory=dict)
+    scores: dict[int, float] = field(default_factory=dict)  # of the explained ones
+    kin: set[int] = field(default_factory=set)  # of those, the ones sharing a topic or author
 
 
 @dataclass(frozen=True)
@@ -94,14 +102,22 @@ def cached_rankings(papers) -> dict[int, Ranking | None]:
 
 
 def similar_papers(paper: Paper, *, limit: int = SECTION_SIZE) -> list[SimilarPaper]:
-    """Up to ``limit`` published papers most like ``paper``, with the reasons.
+    """Up to ``limit`` published papers most like ``paper``, with the reasons; only those
+    close enough (``MIN_SCORE``, ``MIN_SHARE_OF_BEST``, ``TERMS_ONLY_MIN_SCORE``), so the
+    list may be short.
 
     One query once the ranking is cached; a handful more when it is not.
     """
     ranking = paper_ranking(paper)
     if not ranking or not ranking.ids:
         return []
-    wanted = [pk for pk in ranking.ids[:EXPLAINED] if pk in ranking.reasons]
+    floor = max(MIN_SCORE, MIN_SHARE_OF_BEST * max(ranking.scores.values(), default=0.0))
+
+    def close_enough(pk) -> bool:
+        score = ranking.scores.get(pk, 0.0)
+        return score >= floor and (pk in ranking.kin or score >= TERMS_ONLY_MIN_SCORE)
+
+    wanted = [pk for pk in ranking.ids[:EXPLAINED] if pk in ranking.reasons and close_enough(pk)]
     found = (
         Paper.objects.published().filter(pk__in=wanted).only("pk", "arxiv_id", "title").in_bulk()
     )
@@ -165,7 +181,12 @@ def _rank(paper: Paper, using: str) -> Ranking | None:
     reasons = {
         pk: _reasons(topics.get(pk, []), authors.get(pk, []), matched.get(pk, [])) for pk in best
     }
-    return Ranking(ids=ids, reasons=reasons)
+    return Ranking(
+        ids=ids,
+        reasons=reasons,
+        scores={pk: scores[pk] for pk in best},
+        kin={pk for pk in best if topics.get(pk) or authors.get(pk)},
+    )
 
 
 def _shared_topics_and_authors(paper: Paper, ids: list[int], using: str):
