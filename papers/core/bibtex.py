@@ -140,12 +140,13 @@ def _verbatim(value: str) -> str:
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
-def paper_year(paper) -> int:
+def paper_year(paper) -> int | None:
     """The published year (a day's or a month's: the arXiv id's), else the one in the arXiv
-    id; the listing date only for a paper that has neither."""
+    id; None for a paper that has neither (the date it was listed here is not the paper's:
+    the entry then has no ``year`` rather than a wrong one)."""
     if paper.published:
         return paper.published.year
-    return arxiv.submission_year(paper.arxiv_id) or paper.listed_on.year
+    return arxiv.submission_year(paper.arxiv_id)
 
 
 def paper_month(paper) -> str:
@@ -167,7 +168,7 @@ def base_key(paper) -> str:
     family = _key_part(names[0].split()[-1]) if names else ""
     words = (_key_part(token) for token in re.split(r"[\s\-:/]+", paper.title))
     word = next((w for w in words if w and w not in KEY_STOP_WORDS), "")
-    return f"{family or 'anonymous'}{paper_year(paper)}{word}"[:60]
+    return f"{family or 'anonymous'}{paper_year(paper) or ''}{word}"[:60]
 
 
 def paper_entry(paper, *, key: str | None = None, site_url: str = "") -> str:
@@ -179,7 +180,7 @@ def paper_entry(paper, *, key: str | None = None, site_url: str = "") -> str:
     fields = [
         ("title", latex_escape(paper.title)),
         ("author", " and ".join(bibtex_name(n) for n in _author_names(paper))),
-        ("year", str(paper_year(paper))),
+        ("year", str(paper_year(paper) or "")),
     ]
     if paper.arxiv_id:
         fields += [("eprint", paper.arxiv_id), ("archivePrefix", "arXiv")]

@@ -33,6 +33,28 @@
         form.querySelector(".vote-label").textContent = count === 1 ? "upvote" : "upvotes";
     }
 
+    // The paper page's "Why this is trending" panel follows the vote (and appears with
+    // the first one).
+    function explain(data) {
+        var panel = document.querySelector("[data-trending-for=\"" + data.paper + "\"]");
+        if (!panel || !data.trending) {
+            return;
+        }
+        var values = {
+            upvote_count: numberFormat.format(data.upvote_count),
+            votes_last_day: numberFormat.format(data.trending.votes_last_day),
+            votes_last_week: numberFormat.format(data.trending.votes_last_week),
+            score: data.trending.score.toFixed(2),
+        };
+        Object.keys(values).forEach(function (name) {
+            var field = panel.querySelector("[data-trending=" + name + "]");
+            if (field) {
+                field.textContent = values[name];
+            }
+        });
+        panel.hidden = data.upvote_count === 0;
+    }
+
     document.addEventListener("submit", function (event) {
         var form = event.target;
         if (!(form instanceof HTMLFormElement) || !form.classList.contains("vote-form")) {
@@ -64,6 +86,7 @@
                     Array.prototype.forEach.call(same, function (other) {
                         show(other, data.voted, data.upvote_count);
                     });
+                    explain(data);
                     announce(data.voted ? "Upvoted." : "Upvote removed.");
                 });
             })

@@ -132,10 +132,17 @@ def test_paper_without_arxiv_id(client):
     )
     response = client.get(f"/papers/id/{paper.pk}/bibtex/")
     assert response.status_code == 200
-    values = fields(parse(response.content.decode()).entries[0])
-    assert values["year"] == "2025"
+    entry = parse(response.content.decode()).entries[0]
+    values = fields(entry)
+    # The year it was listed here is not the paper's: no year rather than a wrong one.
+    assert "year" not in values
+    assert entry.key == "hopperoffline"
     assert values["url"] == f"http://testserver/papers/id/{paper.pk}/"
     assert "eprint" not in values
+    paper.published = dt.date(2023, 7, 23)
+    paper.save()
+    values = fields(parse(client.get(f"/papers/id/{paper.pk}/bibtex/").content.decode()).entries[0])
+    assert values["year"] == "2023"
 
 
 def test_arxiv_paper_by_pk_redirects_and_unknown_or_hidden_is_404(client, vint):

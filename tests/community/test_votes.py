@@ -133,9 +133,13 @@ class TestEndpoint:
         make_upvote(paper=paper)
         response = client.post("/papers/2306.14846/upvote/", {"vote": "up"}, **JSON)
         assert response.status_code == 200
-        assert response.json() == {"voted": True, "upvote_count": 2, "paper": paper.pk}
+        data = response.json()
+        assert (data["voted"], data["upvote_count"], data["paper"]) == (True, 2, paper.pk)
+        assert data["trending"]["votes_last_day"] == data["trending"]["votes_last_week"] == 2
         response = client.post("/papers/2306.14846/upvote/", {"vote": "down"}, **JSON)
-        assert response.json() == {"voted": False, "upvote_count": 1, "paper": paper.pk}
+        data = response.json()
+        assert (data["voted"], data["upvote_count"], data["paper"]) == (False, 1, paper.pk)
+        assert data["trending"]["votes_last_day"] == 1
 
     def test_redirects_only_to_this_site(self, client, member, paper):
         for evil in ["https://evil.example/", "//evil.example/", "javascript:alert(1)"]:
@@ -145,24 +149,59 @@ class TestEndpoint:
     def test_anonymous_is_sent_to_log_in_and_back_to_the_paper(self, client, paper):
         response = client.post("/papers/2306.14846/upvote/", {"next": "/"})
         assert response.status_code == 302
-        assert response["Location"] == "/accounts/login/?next=%2Fpapers%2F2306.14846%2F"
+        login = f"/accounts/login/?next=%2Fpapers%2F2306.14846%2F&upvote={paper.pk}"
+        assert response["Location"] == login
         assert count_of(paper) == 0
         response = client.post("/papers/2306.14846/upvote/", **JSON)
         assert response.status_code == 401
-        assert response.json()["login_url"] == "/accounts/login/?next=%2Fpapers%2F2306.14846%2F"
+        assert response.json()["login_url"] == login
 
-    def test_log_in_then_lands_on_the_paper(self, client, paper):
-        make_user("grace", password="a long enough password")
+    def test_log_in_to_upvote_says_so_then_casts_the_vote(self, client, paper):
+        grace = make_user("grace", password="a long enough password")
         login_url = client.post("/papers/2306.14846/upvote/")["Location"]
+        page = client.get(login_url)
+        assert "Log in to upvote" in page.content.decode()
+        assert f"“{paper.title}” gets your upvote" in page.content.decode()
         response = client.post(
             login_url,
             {
                 "username": "grace",
                 "password": "a long enough password",
                 "next": "/papers/2306.14846/",
+                "upvote": str(paper.pk),
             },
         )
-        assert response["Location"] == "/papers/2306.14846/"
+        assert response["Location"] == f"/papers/2306.14846/#vote-{paper.pk}"
+        assert Upvote.objects.filter(user=grace, paper=paper).exists()
+        assert count_of(paper) == 1
+        # Logging in again with the same intent does not take the vote back.
+        client.logout()
+        client.post(login_url, {"username": "grace", "password": "a long enough password",
+                                "next": "/papers/2306.14846/", "upvote": str(paper.pk)})  # fmt: skip
+        assert count_of(paper) == 1
+
+    def test_sign_up_to_upvote_casts_the_vote_too(self, client, paper):
+        response = client.post(
+            f"/accounts/signup/?next=/papers/2306.14846/&upvote={paper.pk}",
+            {
+                "username": "newcomer",
+                "email": "newcomer@example.org",
+                "password1": "a long enough passphrase 1",
+                "password2": "a long enough passphrase 1",
+                "next": "/papers/2306.14846/",
+                "upvote": str(paper.pk),
+            },
+        )
+        assert response["Location"] == f"/papers/2306.14846/#vote-{paper.pk}"
+        assert Upvote.objects.filter(user__username="newcomer", paper=paper).exists()
+
+    def test_a_failed_log_in_casts_nothing(self, client, paper):
+        make_user("grace", password="a long enough password")
+        client.post(
+            f"/accounts/login/?upvote={paper.pk}",
+            {"username": "grace", "password": "wrong", "upvote": str(paper.pk)},
+        )
+        assert count_of(paper) == 0
 
     def test_csrf_is_required(self, paper):
         client = Client(enforce_csrf_checks=True)
@@ -275,7 +314,9 @@ class TestButton:
         match = re.search(rf'<div class="vote-form[^"]*" id="vote-{paper.pk}".*?</div>', body, re.S)
         assert match, "no vote link for visitors"
         html = match.group(0)
-        assert 'href="/accounts/login/?next=%2Fpapers%2F2306.14846%2F"' in html
+        assert (
+            f'href="/accounts/login/?next=%2Fpapers%2F2306.14846%2F&amp;upvote={paper.pk}"' in html
+        )
         assert 'title="Log in to upvote"' in html
         assert '<span class="vote-count">1</span>' in html
         assert "csrfmiddlewaretoken" not in body  # visitors' pages can be cached

@@ -16,6 +16,7 @@ from django.views.generic import FormView
 from papers.web import ratelimit
 
 from ..forms import EMAIL_TAKEN, SignupForm
+from .votes import cast_intended_vote, vote_intent
 
 
 class RateLimitedFormMixin:
@@ -62,14 +63,29 @@ class SiteNameMixin:
         return {**super().get_context_data(**kwargs), "site_name": settings.SITE_NAME}
 
 
-class LoginView(RateLimitedFormMixin, SiteNameMixin, auth_views.LoginView):
+class VoteIntentMixin:
+    """Log in or sign up to upvote a paper (``?upvote=<id>``, see views/votes.py): the
+    page names the paper, and the vote is cast once the visitor is in."""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "vote_paper": vote_intent(self.request)}
+
+    def cast_intended_vote(self, response):
+        paper = vote_intent(self.request)
+        cast_intended_vote(self.request, paper)
+        if paper is not None and response.status_code == 302 and "#" not in response["Location"]:
+            response["Location"] += f"#vote-{paper.pk}"
+        return response
+
+
+class LoginView(VoteIntentMixin, RateLimitedFormMixin, SiteNameMixin, auth_views.LoginView):
     rate_limit_policy = "login"
     rate_limit_account_field = "username"
     redirect_authenticated_user = True
 
     def form_valid(self, form):
         ratelimit.reset_account("login", form.cleaned_data["username"])
-        return super().form_valid(form)
+        return self.cast_intended_vote(super().form_valid(form))
 
 
 class PasswordResetView(RateLimitedFormMixin, SiteNameMixin, auth_views.PasswordResetView):
@@ -83,7 +99,9 @@ class PasswordChangeView(RateLimitedFormMixin, SiteNameMixin, auth_views.Passwor
 
 
 @method_decorator([sensitive_post_parameters("password1", "password2"), never_cache], "dispatch")
-class SignupView(RateLimitedFormMixin, SiteNameMixin, auth_views.RedirectURLMixin, FormView):
+class SignupView(
+    VoteIntentMixin, RateLimitedFormMixin, SiteNameMixin, auth_views.RedirectURLMixin, FormView
+):
     form_class = SignupForm
     template_name = "community/signup.html"
     rate_limit_policy = "signup"
@@ -105,7 +123,7 @@ class SignupView(RateLimitedFormMixin, SiteNameMixin, auth_views.RedirectURLMixi
             return self.form_invalid(form)
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(self.request, f"Welcome, {user.username}! You can now upvote papers.")
-        return HttpResponseRedirect(self.get_success_url())
+        return self.cast_intended_vote(HttpResponseRedirect(self.get_success_url()))
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "next": self.get_redirect_url()}

@@ -8,7 +8,13 @@ source stays readable. Only the text around it is tidied:
   line still starts a new paragraph;
 - ````quotes''`` become “quotes”, ``--`` an en dash, ``---`` an em dash;
 - the text escapes ``\%``, ``\&``, ``\#`` and ``\_`` lose their backslash;
-- ``\emph{word}``, ``\textit{}``, ``\textbf{}`` and ``\texttt{}`` keep the word.
+- ``\emph{word}``, ``\textit{}``, ``\textbf{}`` and ``\texttt{}`` keep the word;
+- TeX that lost its dollars upstream (abstracts copied from a PDF or a proceedings
+  page: ``1{2} -epsilon``, ``Norouzi{-}Fard``, ``epsilon^{-1}``) is read as the
+  text it stood for: ``1/2 -ε``, ``Norouzi-Fard``, ``ε⁻¹``: braces around a few
+  characters inside a word go, ``a{b}`` between digits is a fraction, ``^{...}``
+  and ``_{...}`` of digits and signs become superscripts and subscripts, and a
+  Greek letter's name next to such TeX becomes the letter.
 
     {{ paper.title|arxiv_text }}
     {{ paper.abstract|arxiv_text|urlize|linebreaks }}
@@ -30,7 +36,42 @@ SPACES = re.compile(r"[ \t\r\n]+")
 MATH_OVERRUN = 60
 
 
+GREEK = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε",
+    "varepsilon": "ε", "zeta": "ζ", "eta": "η", "theta": "θ", "kappa": "κ",
+    "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ",
+    "sigma": "σ", "tau": "τ", "phi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω",
+}  # fmt: skip
+SUPERSCRIPTS = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
+SUBSCRIPTS = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+BRACED_IN_WORD = re.compile(r"(?<=\w)\{([^{}\s]{1,3})\}(?=\w)")
+FRACTION = re.compile(r"(?<![\w{}])(\d+)\{(\d+)\}")
+SCRIPT = re.compile(r"([\^_])\{([-+=()0-9n]{1,8})\}|([\^_])([0-9])")
+# A Greek letter's name is TeX only in a mathematical neighbourhood: right after a sign,
+# a comma or an opening parenthesis, or right before a super- or subscript.
+GREEK_IN_MATH = re.compile(
+    r"(?:(?<=[+(,/])|(?<=(?<![A-Za-z])-))("
+    + "|".join(sorted(GREEK, key=len, reverse=True))
+    + r")\b"
+    r"|(?<![A-Za-z\\])(" + "|".join(sorted(GREEK, key=len, reverse=True)) + r")(?=[\^_])"
+)
+
+
+def _script(match) -> str:
+    mark, body = (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
+    return body.translate(SUPERSCRIPTS if mark == "^" else SUBSCRIPTS)
+
+
+def _stray_tex(text: str) -> str:
+    """TeX that lost its math dollars, read as the text it stood for."""
+    text = FRACTION.sub(r"\1/\2", text)
+    text = BRACED_IN_WORD.sub(r"\1", text)
+    text = GREEK_IN_MATH.sub(lambda m: GREEK[m.group(1) or m.group(2)], text)
+    return SCRIPT.sub(_script, text)
+
+
 def _tidy(text: str) -> str:
+    text = _stray_tex(text)
     text = TEXT_COMMAND.sub(r"\1", text)
     text = TEXT_ESCAPE.sub(r"\1", text)
     text = text.replace("``", "“").replace("''", "”")
