@@ -59,6 +59,7 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("papers/", catalogue.paper_list, name="paper_list"),
     path("papers/bibtex/", citations.paper_list_bibtex, name="paper_list_bibtex"),
+    path("papers/go/", pages.edition_jump, name="edition_jump"),
     path("papers/date/<segment:key>/", pages.edition, {"kind": "day"}, name="edition_day"),
     path("papers/week/<segment:key>/", pages.edition, {"kind": "week"}, name="edition_week"),
     path("papers/month/<segment:key>/", pages.edition, {"kind": "month"}, name="edition_month"),

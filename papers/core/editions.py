@@ -63,6 +63,22 @@ class Edition:
             return cls.month(dt.date(int(year), int(month), 1))
         raise ValueError(f"unknown edition kind {kind!r}")
 
+    @classmethod
+    def from_input(cls, kind: str, value: str) -> "Edition":
+        """The edition of ``kind`` holding the date a reader chose in a date picker:
+        ``2026-12-02``, ``2026-W49`` or ``2026-12`` (whichever the browser sends).
+        ``ValueError`` when it is none of those."""
+        if kind not in ("day", "week", "month"):
+            raise ValueError(f"unknown edition kind {kind!r}")
+        value = (value or "").strip()
+        for form in ("day", "week", "month"):
+            try:
+                chosen = cls.parse(form, value)
+            except (ValueError, TypeError):
+                continue
+            return cls.parse(kind, cls.containing(kind, chosen.start).key)
+        raise ValueError(f"{value[:40]!r} is not a date")
+
     @property
     def key(self) -> str:
         if self.kind == "day":
@@ -92,6 +108,15 @@ class Edition:
     def next(self, papers) -> "Edition | None":
         date = papers.filter(listed_on__gt=self.end).aggregate(d=Min("listed_on"))["d"]
         return Edition.containing(self.kind, date) if date else None
+
+    @property
+    def input_type(self) -> str:
+        """The HTML input that picks an edition of this kind."""
+        return {"day": "date", "week": "week", "month": "month"}[self.kind]
+
+    @property
+    def input_format(self) -> str:
+        return {"day": "2026-12-02", "week": "2026-W49", "month": "2026-12"}[self.kind]
 
     def wider(self) -> list["Edition"]:
         """The week and month around a day (or the month around a week)."""

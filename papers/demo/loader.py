@@ -5,9 +5,11 @@ same bulk path as the importers, in a few dozen queries. It is idempotent:
 papers are matched on their arXiv id (or title when there is none), and a
 second run changes nothing. The demo data is the reference for the fields it
 carries (a paper edited by accident gets them back); unknown metadata stays
-empty, and topics curators added stay. The listed dates are the site's own:
-the papers are spread over the five most recent weekdays up to ``anchor``, in
-the order of the page, when first loaded.
+empty, and topics curators added stay. The listed dates are the site's own (set
+when a paper is first loaded): like a real day's page, the newest papers (by
+their arXiv date) are listed on ``anchor``, and the others on the weekdays
+before it, fewer each day, so the day, week and month tabs all have papers and
+no old paper heads today's page.
 """
 
 import datetime as dt
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from papers.core import arxiv
 from papers.core.models import Topic
 from papers.core.services import topics_get_or_create
 from papers.ingest.writes import AuthorCredit, CodeLinkRecord, PaperRecord, papers_import
@@ -24,7 +27,8 @@ from papers.ingest.writes import AuthorCredit, CodeLinkRecord, PaperRecord, pape
 from .community import load_community
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-EDITIONS = 5
+# Papers listed on the anchor day, then on each weekday before it (newest papers first).
+DAY_SIZES = (8, 6, 5, 4, 4, 3, 3, 2, 2, 1, 1)
 
 
 def read_demo_files() -> tuple[list[dict], dict]:
@@ -44,10 +48,26 @@ def recent_weekdays(anchor: dt.date, count: int) -> list[dt.date]:
     return days
 
 
-def listed_dates(total: int, anchor: dt.date) -> list[dt.date]:
-    days = recent_weekdays(anchor, EDITIONS)
-    per_day = -(-total // EDITIONS)
-    return [days[index // per_day] for index in range(total)]
+def recency(item: dict) -> dt.date:
+    """How recent a demo paper is: its published date, else its arXiv id's month."""
+    if item["published"]:
+        return dt.date.fromisoformat(item["published"])
+    month = arxiv.submission_month(item["arxiv_id"])
+    return dt.date(month[0], month[1], 1) if month else dt.date.min
+
+
+def listed_dates(papers: list[dict], anchor: dt.date) -> list[dt.date]:
+    """The day each paper (in the file's order) is listed on: ``DAY_SIZES`` papers per
+    weekday going back from ``anchor``, the newest first (then one a day)."""
+    newest_first = sorted(range(len(papers)), key=lambda i: (recency(papers[i]), -i), reverse=True)
+    sizes = [*DAY_SIZES, *[1] * max(0, len(papers) - sum(DAY_SIZES))]
+    days = recent_weekdays(anchor, len(sizes))
+    dates = {}
+    for day, size in zip(days, sizes, strict=True):
+        for index in newest_first[:size]:
+            dates[index] = day
+        newest_first = newest_first[size:]
+    return [dates[index] for index in range(len(papers))]
 
 
 def demo_records(anchor: dt.date) -> list[PaperRecord]:
@@ -56,7 +76,7 @@ def demo_records(anchor: dt.date) -> list[PaperRecord]:
     assignments = {item["index"]: item["topics"] for item in topic_data["assignments"]}
     records = []
     for index, (item, listed_on) in enumerate(
-        zip(papers, listed_dates(len(papers), anchor), strict=True)
+        zip(papers, listed_dates(papers, anchor), strict=True)
     ):
         records.append(
             PaperRecord(

@@ -1,6 +1,7 @@
 import datetime as dt
 import io
 import json
+from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -92,17 +93,20 @@ def test_unknown_metadata_stays_empty(demo_records):
     assert vint.upvote_count == 0
 
 
-def test_listed_dates_spread_over_recent_weekdays():
+def test_listed_dates_look_like_daily_pages_newest_papers_first():
     load()
-    dates = sorted(set(Paper.objects.values_list("listed_on", flat=True)))
-    assert dates == [
-        dt.date(2026, 11, 20),
-        dt.date(2026, 11, 23),
-        dt.date(2026, 11, 24),
-        dt.date(2026, 11, 25),
-        dt.date(2026, 11, 26),
-    ]
-    assert all(d.weekday() < 5 for d in dates)
+    per_day = Counter(Paper.objects.values_list("listed_on", flat=True))
+    days = sorted(per_day, reverse=True)
+    assert days[0] == ANCHOR and all(d.weekday() < 5 for d in days)
+    assert [per_day[d] for d in days] == [8, 6, 5, 4, 4, 3, 3, 2, 2, 1, 1]
+    # Two ISO weeks and two months hold papers: every edition tab has content.
+    assert len({d.isocalendar()[:2] for d in days}) >= 2
+    # The anchor day's page holds the newest papers, never a 2019 one.
+    today = Paper.objects.filter(listed_on=ANCHOR)
+    assert min(p.published for p in today) >= max(
+        p.published for p in Paper.objects.exclude(listed_on=ANCHOR).exclude(published=None)
+    )
+    assert not Paper.objects.filter(listed_on=ANCHOR, arxiv_id__startswith="19").exists()
 
 
 def test_second_run_changes_nothing(capsys):

@@ -23,30 +23,65 @@ from papers.web.pagination import paginate
 
 PER_PAGE = settings.PAPERS_PER_PAGE
 EDITION_SORTS = [("top", "Most upvoted"), ("trending", "Trending")]
+# A week's and a month's pages show each day's best, with a link to the whole day.
+BEST_OF_DAY = {"week": 5, "month": 3}
 
 
 def _render_edition(request, edition: Edition, *, front_page=False):
     sort = request.GET.get("sort", "top")
     if sort not in dict(EDITION_SORTS):
         sort = "top"
-    page = paginate(
-        request,
-        selectors.edition_papers(edition).sorted_by(sort).for_cards(),
-        per_page=PER_PAGE,
-    )
-    return render(
-        request,
-        "browse/edition.html",
-        {
-            "edition": edition,
-            "page_obj": page,
-            "voted_ids": member_selectors.voted_paper_ids(request.user, page),
-            "front_page": front_page,
-            "sort": sort,
-            "sorts": EDITION_SORTS,
-            **selectors.edition_neighbours(edition),
-        },
-    )
+    context = {
+        "edition": edition,
+        "front_page": front_page,
+        "sort": sort,
+        "sorts": EDITION_SORTS,
+        **selectors.edition_neighbours(edition),
+    }
+    if edition.kind == "day":
+        page = paginate(
+            request,
+            selectors.edition_papers(edition).sorted_by(sort).for_cards(),
+            per_page=PER_PAGE,
+        )
+        context |= {"page_obj": page, "total": page.paginator.count, "shown": page}
+    else:
+        days = selectors.edition_days(edition, sort=sort, per_day=BEST_OF_DAY[edition.kind])
+        shown = [paper for day in days for paper in day.papers]
+        context |= {"days": days, "total": sum(day.count for day in days), "shown": shown}
+    context["voted_ids"] = member_selectors.voted_paper_ids(request.user, context["shown"])
+    context["tabs"] = _edition_tabs(edition, context.get("days"))
+    return render(request, "browse/edition.html", context)
+
+
+def _edition_tabs(edition: Edition, days) -> list[tuple[str, str, Edition]]:
+    """(kind, label, edition) for the Daily / Weekly / Monthly tabs: the day, week and
+    month of the edition's latest day with papers (or of its first day)."""
+    focus = days[0].date if days else edition.start
+    return [
+        (kind, label, edition if edition.kind == kind else Edition.containing(kind, focus))
+        for kind, label in (("day", "Daily"), ("week", "Weekly"), ("month", "Monthly"))
+    ]
+
+
+@require_safe
+def edition_jump(request):
+    """The date picker of the editions' header (a GET form: works without JavaScript)."""
+    kind = request.GET.get("kind", "day")
+    try:
+        chosen = Edition.from_input(kind, request.GET.get("date", ""))
+    except ValueError:
+        response = render(
+            request,
+            "browse/edition_jump_error.html",
+            {"kind": kind if kind in BEST_OF_DAY or kind == "day" else "day",
+             "value": request.GET.get("date", "")[:40]},
+            status=400,
+        )  # fmt: skip
+        return response
+    url = chosen.get_absolute_url()
+    sort = request.GET.get("sort")
+    return redirect(f"{url}?sort={sort}" if sort in dict(EDITION_SORTS) else url)
 
 
 @require_safe
