@@ -123,6 +123,8 @@ def trending_catalogue():
 
 
 def titles(response):
+    if "days" in response.context:  # a week or a month: each day's best, newest day first
+        return [p.title for day in response.context["days"] for p in day.papers]
     return [p.title for p in response.context["page_obj"]]
 
 

@@ -23,11 +23,11 @@ pytestmark = pytest.mark.django_db
 PARAMETERS = sorted(
     set(PaperFilterSet.base_filters)
     | {"page", "per_page", "more", "q", "sort", "email", "frequency", "topic", "next"}
-    | {"tab", "comments", "comments_page"}
+    | {"tab", "comments", "comments_page", "kind", "date"}
 )
 GROUPS = {
     "catalogue": ("paper_list", "topic_detail", "paper_list_bibtex", "home"),
-    "editions": ("edition_day", "edition_week", "edition_month"),
+    "editions": ("edition_day", "edition_week", "edition_month", "edition_jump"),
     "details": ("paper_detail", "paper_detail_by_pk", "paper_bibtex", "paper_bibtex_by_pk"),
     "browse": ("author_list", "author_detail", "repository_list", "repository_detail",
                "topic_list"),
