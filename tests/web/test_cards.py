@@ -20,7 +20,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-WEEK = "/papers/week/2026-W47/"
+DAY = "/papers/date/2026-11-20/"  # a day: its cards show their abstracts, as author pages do
 
 
 @pytest.fixture(autouse=True)
@@ -50,7 +50,7 @@ def member_client(client):
     return client
 
 
-def render(client, url=WEEK):
+def render(client, url=DAY):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
@@ -73,11 +73,11 @@ def test_kept_cards_skip_the_related_rows_and_render_the_same(member_client, pap
 
 def test_cards_are_shared_between_members_and_pages(client, papers):
     client.force_login(make_user("first"))
-    week_html, _ = render(client, WEEK)
+    day_html, _ = render(client, DAY)
     other = client.__class__()
     other.force_login(make_user("second"))
     author_html, kept = render(other, "/authors/author-1/")
-    assert card_bodies(author_html) == [b for b in card_bodies(week_html) if "agents 1<" in b]
+    assert card_bodies(author_html) == [b for b in card_bodies(day_html) if "agents 1<" in b]
     versions.bump_catalogue()  # an edit: every kept card goes
     _, fresh = render(other, "/authors/author-2/")
     assert kept <= fresh - 3  # the kept card needed none of the related rows
