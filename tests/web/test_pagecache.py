@@ -98,7 +98,7 @@ def test_members_are_never_served_cached_pages(client, paper):
 def test_visitor_pages_hold_no_csrf_token(client, paper):
     body = get(client).content.decode()
     assert "csrfmiddlewaretoken" not in body
-    assert 'href="/accounts/login/?next=%2Fpapers%2F2306.14846%2F"' in body
+    assert 'href="/accounts/login/?next=%2Fpapers%2F2306.14846%2F&amp;upvote=' in body
 
 
 def test_errors_and_flash_messages_are_not_cached(client, paper):
