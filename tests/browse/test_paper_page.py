@@ -69,3 +69,18 @@ def test_the_trending_explainer_waits_for_a_vote(client):
     panel = re.search(r'<section[^>]*class="trending-why"[^>]*>', html).group(0)
     assert "hidden" not in panel
     assert html.index('id="dates-heading"') < html.index('id="trending-heading"')
+
+
+def test_the_repository_list_shows_only_what_is_known(client):
+    paper = make_paper(arxiv_id="2401.00079")
+    for owner in ("first", "second"):
+        paper.code_links.create(repository=make_repository(owner, "code"))
+    html = client.get("/repos/").content.decode()
+    assert '<th scope="col">Framework</th>' not in html and ">Stars</th>" not in html
+    assert "most starred first" not in html
+    third = make_repository("third", "code", stars=10, language="Python", framework="pytorch")
+    paper.code_links.create(repository=third)
+    html = client.get("/repos/").content.decode()
+    assert ">Stars</th>" in html and ">Language</th>" in html and ">Framework</th>" in html
+    assert "most starred first" in html
+    assert html.index("third/code") < html.index("first/code")

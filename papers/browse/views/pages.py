@@ -193,7 +193,12 @@ def _topic_tree(topics):
 @cache_for_visitors
 def repository_list(request):
     page = paginate(request, selectors.repositories_with_counts(), per_page=50)
-    return render(request, "browse/repository_list.html", {"page_obj": page})
+    # Columns with nothing known on this page are left out rather than shown as dashes.
+    known = {
+        name: any(getattr(repository, name) not in (None, "") for repository in page)
+        for name in ("stars", "language", "framework")
+    }
+    return render(request, "browse/repository_list.html", {"page_obj": page, "known": known})
 
 
 @require_safe

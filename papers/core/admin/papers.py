@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils.text import Truncator
 
 from papers.core import services
 from papers.core.models import Authorship, CodeLink, Paper
@@ -50,14 +51,14 @@ class CodeLinkInline(admin.TabularInline):
 
 @admin.register(Paper)
 class PaperAdmin(ActionFormMixin, DerivedDataAdmin):
+    # Compact, so that the whole row fits a 1366-pixel screen beside the filters.
     list_display = [
-        "title",
+        "short_title",
         "arxiv_id",
         "listed_on",
         "status",
         "featured",
-        "upvote_count",
-        "hf_upvotes",
+        "votes",
         "has_code",
     ]
     list_filter = [
@@ -112,6 +113,17 @@ class PaperAdmin(ActionFormMixin, DerivedDataAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("primary_category")
+
+    @admin.display(description="title", ordering="title")
+    def short_title(self, paper):
+        return Truncator(paper.title).chars(70)
+
+    @admin.display(description="upvotes", ordering="-upvote_count")
+    def votes(self, paper):
+        """Members' upvotes, and Hugging Face's in brackets when imported."""
+        if paper.hf_upvotes is None:
+            return f"{paper.upvote_count}"
+        return f"{paper.upvote_count} (HF {paper.hf_upvotes})"
 
     def affected_paper_ids(self, objects):
         return {paper.pk for paper in objects}
