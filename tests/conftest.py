@@ -1,3 +1,4 @@
+import io
 import socket
 
 import pytest
@@ -72,3 +73,15 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    """The demo catalogue (``load_demo --anchor 2026-11-26``), loaded once per test
+    process; ``demo_snapshot.restore()`` puts it in the test's database."""
+    from django.core.management import call_command
+
+    from tests.snapshots import DEMO_ANCHOR, Snapshot
+
+    with django_db_blocker.unblock():
+        return Snapshot(lambda: call_command("load_demo", anchor=DEMO_ANCHOR, stdout=io.StringIO()))

@@ -1,10 +1,8 @@
 """The read-only JSON API under /api/v1/: shapes, filters, pagination, errors, caching."""
 
 import datetime as dt
-import io
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.http import QueryDict
 from django.test import Client
@@ -290,8 +288,8 @@ def test_query_count_does_not_grow(client, catalogue, url):
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", anchor="2026-11-26", stdout=io.StringIO())
+def demo(db, demo_snapshot):
+    demo_snapshot.restore()  # load_demo --anchor 2026-11-26 (tests/conftest.py)
 
 
 def page_counts(client, query) -> dict:

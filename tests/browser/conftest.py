@@ -21,7 +21,6 @@ with ``CI_REQUIRE_TOOLS=1`` (set by ``.ci/run``), where a missing tool fails the
 """
 
 import datetime as dt
-import io
 import os
 import shutil
 from pathlib import Path
@@ -140,13 +139,13 @@ def log_in_fixture():
 
 
 @pytest.fixture
-def catalogue():
+def catalogue(demo_snapshot):
     """The demo catalogue listed up to ``ANCHOR``, plus a paper with LaTeX listed on ``ANCHOR``."""
-    from django.core.management import call_command
-
     from tests.factories import make_category, make_paper
+    from tests.snapshots import DEMO_ANCHOR
 
-    call_command("load_demo", anchor=ANCHOR.isoformat(), stdout=io.StringIO())
+    assert ANCHOR.isoformat() == DEMO_ANCHOR
+    demo_snapshot.restore()  # load_demo, built once per test process (tests/conftest.py)
     make_paper(
         **MATH_PAPER,
         authors=["Ada Statistician", "Grace Estimator"],

@@ -4,10 +4,8 @@ shown, cited and served that way."""
 
 import datetime as dt
 import importlib
-import io
 
 import pytest
-from django.core.management import call_command
 
 from papers.core.models import Paper
 from papers.ingest import writes
@@ -17,8 +15,8 @@ DINO_WM = "2411.04983"
 
 
 @pytest.fixture
-def demo():
-    call_command("load_demo", anchor="2026-11-26", stdout=io.StringIO())
+def demo(demo_snapshot):
+    demo_snapshot.restore()  # load_demo --anchor 2026-11-26 (tests/conftest.py)
 
 
 def test_every_demo_paper_with_an_arxiv_id_has_at_least_its_month(demo):

@@ -49,8 +49,8 @@ def found(q, **params):
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", anchor="2026-11-26", stdout=io.StringIO())
+def demo(db, demo_snapshot):
+    demo_snapshot.restore()  # load_demo --anchor 2026-11-26 (tests/conftest.py)
 
 
 # ---------------------------------------------------------------------------

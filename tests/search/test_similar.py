@@ -4,11 +4,8 @@ Run on SQLite and on PostgreSQL (DATABASE_URL): the ranking comes from each
 database's own full-text index (papers/search/engines/).
 """
 
-import io
-
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
@@ -28,8 +25,8 @@ REASONING_PAPERS = {
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", anchor="2026-11-26", stdout=io.StringIO())
+def demo(db, demo_snapshot):
+    demo_snapshot.restore()  # load_demo --anchor 2026-11-26 (tests/conftest.py)
 
 
 @pytest.fixture

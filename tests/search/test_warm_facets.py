@@ -11,9 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(settings):
+def demo(settings, demo_snapshot):
     settings.SEARCH_FACET_CACHE_SECONDS = 60
-    call_command("load_demo", anchor="2026-11-26", stdout=io.StringIO())
+    demo_snapshot.restore()  # load_demo --anchor 2026-11-26 (tests/conftest.py)
 
 
 def facet_queries(client, url):
