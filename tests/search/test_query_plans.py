@@ -12,7 +12,7 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from papers.core.models import Author, Topic
@@ -24,17 +24,22 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plans"),
     pytest.mark.django_db,
 ]
-PAPERS = 6000
+PAPERS = 30_000
 
 
-@pytest.fixture
-def catalogue():
-    call_command(
-        GeneratePapers(), papers=PAPERS, seed=5, end=dt.date(2026, 11, 26).isoformat(),
-        stdout=io.StringIO(),
-    )  # fmt: skip
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+@pytest.fixture(scope="module")
+def catalogue(django_db_setup, django_db_blocker):
+    """Generated once for the module, in a transaction rolled back after its last test
+    (each test runs in a savepoint inside it)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command(
+            GeneratePapers(), papers=PAPERS, seed=5, end=dt.date(2026, 11, 26).isoformat(),
+            stdout=io.StringIO(),
+        )  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        yield
+        transaction.set_rollback(True)
 
 
 def plans(client, url) -> list[tuple[str, str]]:
