@@ -1,7 +1,9 @@
 import io
 import socket
+import time
 
 import pytest
+import time_machine
 from django.core.cache import cache
 
 # No test reaches the internet. Any attempt to resolve or connect to an address that
@@ -85,3 +87,21 @@ def demo_snapshot(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         return Snapshot(lambda: call_command("load_demo", anchor=DEMO_ANCHOR, stdout=io.StringIO()))
+
+
+class Clock:
+    """The time every clock reads (time-machine), stopped; ``advance`` moves it on."""
+
+    def __init__(self, traveller):
+        self._traveller = traveller
+
+    def advance(self, seconds):
+        self._traveller.shift(seconds)
+
+
+@pytest.fixture
+def clock():
+    """Time stopped at the next midnight UTC: the start of a rate limit window of every
+    size (papers/web/ratelimit.py); ``clock.advance(seconds)`` moves it on."""
+    with time_machine.travel((int(time.time()) // 86400 + 1) * 86400, tick=False) as traveller:
+        yield Clock(traveller)

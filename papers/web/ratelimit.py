@@ -52,7 +52,7 @@ from django.shortcuts import render
 
 logger = logging.getLogger(__name__)
 
-# Tests move time forward by replacing this (``monkeypatch.setattr(ratelimit, "clock", ...)``).
+# The limiter reads the time here (tests stop and move it with time-machine).
 clock = time.time
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -8,9 +8,7 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 
 from papers.core.models import Paper
-from papers.web import ratelimit
 from tests.factories import make_paper, make_upvote, make_user
-from tests.web.test_ratelimit import Clock
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -29,13 +27,6 @@ def signup_data(**overrides):
 
 def text(response):
     return response.content.decode()
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    clock = Clock()
-    monkeypatch.setattr(ratelimit, "clock", clock)
-    return clock
 
 
 class TestSignup:

@@ -7,11 +7,11 @@ import time
 import zlib
 
 import pytest
+import time_machine
 from django.core import mail, signing
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
-from django.utils import timezone
 
 from papers.core.models import Paper
 from papers.digest import sending as digest
@@ -27,9 +27,9 @@ LAST_WEEK = dt.date(2026, 11, 17)  # in ISO week 47, the week before TODAY's
 
 
 @pytest.fixture
-def today(monkeypatch):
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
-    return TODAY
+def today():
+    with time_machine.travel(dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)):
+        yield TODAY
 
 
 @pytest.fixture

@@ -18,19 +18,11 @@ from papers.core.models import Paper
 from papers.digest.models import Subscription
 from papers.web import ratelimit
 from tests.factories import make_paper, make_user
-from tests.web.test_ratelimit import Clock
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
 SHIPPED = django_settings.RATE_LIMITS
 JSON = {"HTTP_ACCEPT": "application/json"}
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    clock = Clock()
-    monkeypatch.setattr(ratelimit, "clock", clock)
-    return clock
 
 
 @pytest.fixture(autouse=True)

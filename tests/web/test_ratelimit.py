@@ -9,26 +9,6 @@ from papers.web.ratelimit import Rate
 from tests.factories import make_user
 
 
-class Clock:
-    """Controls ``ratelimit.clock``; starts at the beginning of a window of every size used."""
-
-    def __init__(self, start=1_800_000_000.0):  # a multiple of 86400 and of 3600
-        self.now = start
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, seconds):
-        self.now += seconds
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    clock = Clock()
-    monkeypatch.setattr(ratelimit, "clock", clock)
-    return clock
-
-
 @pytest.mark.parametrize(
     ("text", "limit", "period"),
     [("5/s", 5, 1), ("5/m", 5, 60), ("10/15m", 10, 900), ("3/h", 3, 3600), ("100/d", 100, 86400)],
