@@ -14,7 +14,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 python; do \
 
 help:
 	@echo "make run         set up everything and serve the demo site on http://127.0.0.1:8000 (SQLite)"
-	@echo "make test        run the whole test suite (DATABASE_URL picks PostgreSQL)"
+	@echo "make test        run the whole test suite in parallel (DATABASE_URL picks PostgreSQL)"
 	@echo "make test-heavy  gunicorn under concurrent votes, PostgreSQL restarted mid-flow (PostgreSQL)"
 	@echo "make lint        ruff check, ruff format --check, djhtml --check"
 	@echo "make format      apply ruff format and djhtml"
@@ -52,9 +52,13 @@ run: demo
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 
+# In parallel (pytest-xdist): one worker per core, TEST_JOBS=0 for one process. Tests
+# marked xdist_group (the query plans' catalogue) stay on one worker.
+TEST_JOBS ?= auto
+
 test: install
 	@[ -x "$(CHROMIUM)" ] || echo "NOTE: $(CHROMIUM) not found: the browser tests in tests/browser are SKIPPED (apt-get install chromium)."
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_JOBS) --dist loadgroup $(PYTEST_ARGS)
 	@[ -x "$(CHROMIUM)" ] || echo "NOTE: browser tests were SKIPPED: $(CHROMIUM) not found."
 
 # Faults and load against real servers (tests marked heavy): gunicorn workers on the

@@ -10,7 +10,7 @@ from papers.search import engines
 from papers.search import query as search_query
 from tests.snapshots import DEMO_ANCHOR, _rows, _tables
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]  # SQLite's sequences are moved
 
 
 def everything() -> dict:

@@ -15,6 +15,7 @@ from tests.factories import make_paper, make_user
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.engine,
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="concurrency tests need PostgreSQL"
     ),

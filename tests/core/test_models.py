@@ -9,7 +9,7 @@ from papers.core.models import Author, Authorship, CodeLink, Paper, Topic, parse
 from papers.core.names import ascii_slug, name_key
 from tests.factories import make_author, make_paper, make_repository, make_topic, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]  # constraints are the database's
 
 
 def integrity_error(callable_):

@@ -5,6 +5,7 @@ from django.db import connection
 
 from papers.core.timelimit import TimeLimit
 
+pytestmark = pytest.mark.engine  # statement_timeout, or SQLite's progress handler
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="statement_timeout is PostgreSQL's"
 )

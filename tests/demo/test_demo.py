@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from papers.core.models import Author, Authorship, Category, CodeLink, Paper, Repository, Topic
 from papers.demo.loader import DATA_DIR as DEMO_DIR
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]  # bulk writes (papers/core/bulk.py)
 ANCHOR = dt.date(2026, 11, 26)  # a Thursday
 
 

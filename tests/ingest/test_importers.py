@@ -38,7 +38,7 @@ from tests.factories import (
     make_user,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]  # bulk writes (papers/core/bulk.py)
 
 DATA = Path(__file__).parent.parent / "data"
 QUERY = DATA / "arxiv" / "query.xml"

@@ -23,6 +23,8 @@ from tools.bench.management.commands.generate_papers import Command as GenerateP
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plans"),
     pytest.mark.django_db,
+    pytest.mark.engine,
+    pytest.mark.xdist_group("query_plans"),  # one worker builds the catalogue
 ]
 PAPERS = 30_000
 

@@ -13,6 +13,7 @@ from papers.core.models import Paper
 from papers.search import engines, similar
 from tests.factories import make_author, make_paper, make_topic
 
+pytestmark = pytest.mark.engine  # each database ranks from its own full-text index
 DINO_WM = "2411.04983"
 WORLD_MODEL_PAPERS = {"2405.03520", "2411.02385"}  # Sora as world simulator; video as world model
 SUBGOALXL = "2408.11172"
