@@ -54,7 +54,10 @@ def test_card_abstracts_are_shortened_but_never_inside_a_formula(client):
 def test_addresses_in_an_abstract_are_linked_as_written_not_tidied(client):
     make_paper(
         arxiv_id="2611.00004",
-        abstract="With (alpha fixed, code at https://example.org/alpha--beta/x^{2} and www.example.org/(alpha.",
+        abstract=(
+            "With (alpha fixed, code at https://example.org/alpha--beta/x^{2}"
+            " and www.example.org/(alpha."
+        ),
         listed_on=DAY,
     )
     page = client.get("/papers/2611.00004/").content.decode()
