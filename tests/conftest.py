@@ -89,6 +89,17 @@ def demo_snapshot(django_db_setup, django_db_blocker):
         return Snapshot(lambda: call_command("load_demo", anchor=DEMO_ANCHOR, stdout=io.StringIO()))
 
 
+@pytest.fixture(scope="session")
+def hostile_snapshot(django_db_setup, django_db_blocker):
+    """tests/xss.py's catalogue of hostile data, built once per test process:
+    ``restore()`` it, then ``result`` is what ``hostile_catalogue()`` returned."""
+    from tests.snapshots import Snapshot
+    from tests.xss import hostile_catalogue
+
+    with django_db_blocker.unblock():
+        return Snapshot(hostile_catalogue)
+
+
 class Clock:
     """The time every clock reads (time-machine), stopped; ``advance`` moves it on."""
 

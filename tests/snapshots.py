@@ -12,6 +12,7 @@ The row ids a snapshot holds are kept out of the way of the rows tests create
 (PostgreSQL's sequences never go back; SQLite's are moved past them).
 """
 
+import copy
 from collections.abc import Callable
 
 from django.apps import apps
@@ -46,7 +47,7 @@ class Snapshot:
         self.added: list[tuple[type[models.Model], list[dict]]] = []
         with transaction.atomic():
             before = {model: _rows(model) for model in _tables()}
-            build()
+            self._result = build()
             for model, old in before.items():
                 new = _rows(model)
                 changed = [pk for pk, row in old.items() if new.get(pk) != row]
@@ -74,6 +75,11 @@ class Snapshot:
                     cursor.execute(
                         "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, top]
                     )
+
+    @property
+    def result(self):
+        """A copy of what ``build`` returned (model instances as it left them)."""
+        return copy.deepcopy(self._result)
 
     @property
     def row_count(self) -> int:

@@ -7,14 +7,15 @@ import pytest
 
 from papers.core.models import Topic
 from tests.factories import make_user
-from tests.xss import PAYLOADS, hostile_catalogue, live_markup_problems
+from tests.xss import PAYLOADS, live_markup_problems
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def hostile():
-    return hostile_catalogue()
+def hostile(hostile_snapshot):
+    hostile_snapshot.restore()  # hostile_catalogue(), built once (tests/conftest.py)
+    return hostile_snapshot.result
 
 
 def assert_inert(response):
