@@ -92,6 +92,10 @@ class SqliteEngine:
     def rank(self, query):
         return _FtsRank(query.fts5(), query.phrases())
 
+    def candidates(self, queryset, limit):
+        """The ids of the ``limit`` most upvoted papers of ``queryset``."""
+        return queryset.order_by("-upvote_count", "-id").values("pk")[:limit]
+
     def snippets(self, query, ids, using):
         placeholders = ", ".join(["%s"] * len(ids))
         with connections[using].cursor() as cursor:
