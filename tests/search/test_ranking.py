@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from papers.core.models import Paper
 from papers.search import engines
@@ -176,3 +177,94 @@ class TestQuotedPhrases:
         sora = make_paper(title="Sora", abstract="Video.")
         make_paper(title="Robots in the Real World", abstract="Models are compressed.")
         assert sorted(titles('"world model" or sora')) == sorted([phrase.title, sora.title])
+
+
+# ---------------------------------------------------------------------------
+# A bounded number of matches is scored
+
+
+@pytest.fixture
+def many(db):
+    """Seven papers saying "zorblax", by votes: the best matches have the fewest votes."""
+    papers = [
+        make_paper(title=f"Zorblax {n}" if n >= 4 else f"Paper {n}", abstract="About zorblax.")
+        for n in range(7)
+    ]
+    for votes, paper in enumerate(papers):  # Paper 0 has 0 votes ... Zorblax 6 has 6
+        Paper.objects.filter(pk=paper.pk).update(upvote_count=votes)
+    make_paper(title="Other", abstract="Nothing to see.")
+    return papers
+
+
+def full_order(q):
+    return [paper.title for paper in ranked(q)]
+
+
+def bounded(q, monkeypatch, bound, total):
+    monkeypatch.setattr(engines, "RANK_CANDIDATES", bound)
+    query = parse_query(q)
+    return engines.ranked(
+        engines.filter_matching(Paper.objects.published(), query), query, total=total
+    )
+
+
+def test_the_most_upvoted_matches_are_scored_then_the_rest_by_votes(many, monkeypatch):
+    order = bounded("zorblax", monkeypatch, bound=3, total=7)
+    assert isinstance(order, engines.BoundedRanking)
+    # The three most upvoted (Zorblax 6, 5, 4: titles with the word) best first, then
+    # the other matches most upvoted first.
+    first = [paper.title for paper in order[0:3]]
+    assert sorted(first) == ["Zorblax 4", "Zorblax 5", "Zorblax 6"]
+    assert all(paper.search_rank > 0 for paper in order[0:3])
+    assert [paper.title for paper in order[3:7]] == ["Paper 3", "Paper 2", "Paper 1", "Paper 0"]
+    # A page across the two parts, and the whole, list every match once.
+    assert [paper.title for paper in order[2:5]] == [first[2], "Paper 3", "Paper 2"]
+    assert len(order[2:5]) == 3
+    every = [paper.title for paper in order[0:7]]
+    assert sorted(every) == sorted(full_order("zorblax"))
+
+
+def test_a_search_within_the_bound_is_ranked_as_without_one(many, monkeypatch):
+    order = bounded("zorblax", monkeypatch, bound=7, total=7)
+    assert not isinstance(order, engines.BoundedRanking)
+    assert [paper.title for paper in order] == full_order("zorblax")
+    assert full_order("zorblax")[:4] == ["Zorblax 6", "Zorblax 5", "Zorblax 4", "Paper 3"]
+
+
+def test_the_page_ranks_within_the_bound_and_is_not_degraded(client, settings, many, monkeypatch):
+    monkeypatch.setattr(engines, "RANK_CANDIDATES", 3)
+    settings.PAPERS_PER_PAGE = 2
+    first = client.get("/papers/", {"q": "zorblax"})
+    second = client.get("/papers/", {"q": "zorblax", "page": 2})
+    last = client.get("/papers/", {"q": "zorblax", "page": 4})
+    for response in (first, second, last):
+        assert response.status_code == 200
+        assert "X-Degraded" not in response.headers
+        assert not any("most upvoted first" in n for n in response.context["catalogue"].notices)
+    pages = [[paper.title for paper in r.context["page_obj"]] for r in (first, second, last)]
+    assert sorted(pages[0]) == ["Zorblax 5", "Zorblax 6"]
+    assert pages[1] == ["Zorblax 4", "Paper 3"]  # across the bound
+    assert pages[2] == ["Paper 0"]
+    assert first.context["catalogue"].total == 7
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+@pytest.mark.parametrize("common", [True, False])
+def test_candidates_are_read_the_cheaper_way(many, monkeypatch, common):
+    """A common word: down the index of the most upvoted; a rarer one: from the full-text
+    index, sorted by an expression no index gives. The same papers either way."""
+    engine = engines.POSTGRES
+    # The planner's estimates: papers published, then papers matching.
+    estimates = iter([1000, 1000] if common else [1_000_000, 10])
+    monkeypatch.setattr(type(engine), "_estimated_rows", staticmethod(lambda qs: next(estimates)))
+    query = parse_query("zorblax")
+    candidates = engine.candidates(engines.filter_matching(Paper.objects.published(), query), 3)
+    sql = str(candidates.query)
+    assert ('"upvote_count" + 0' in sql) is not common, sql
+    assert list(candidates.values_list("pk", flat=True)) == [p.pk for p in reversed(many[-3:])]
+
+
+def test_estimated_rows_reads_the_plan(many):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's planner")
+    assert engines.POSTGRES._estimated_rows(Paper.objects.published()) >= 1
