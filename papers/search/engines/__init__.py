@@ -6,11 +6,15 @@ engine translates the same parsed query (papers/search/query.py):
 * PostgreSQL (``postgres.py``): a ``tsvector`` column ``core_paper.search_vector``
   (english configuration; title weight A, authors and topic names B, abstract C)
   kept by a trigger, a GIN index on it, ``websearch_to_tsquery`` queries ranked
-  with ``ts_rank``, ``ts_headline`` snippets, and trigram indexes (pg_trgm) on
+  with ``ts_rank_cd``, ``ts_headline`` snippets, and trigram indexes (pg_trgm) on
   author and topic names for approximate name matches.
 * SQLite (``sqlite.py``): an FTS5 table ``paper_search`` over the same columns
   (porter stemming), kept in step with ``core_paper`` by triggers, ranked with
   ``bm25`` column weights, ``snippet()`` snippets.
+
+Both rank phrases first (the query's phrases side by side, in the title above
+elsewhere), then by the text rank; ``ranked`` scores at most ``RANK_CANDIDATES``
+matches (docs/search.md, "Ranking").
 
 The index's tables, triggers and rebuild are in papers/search/schema.py.
 
