@@ -4,11 +4,9 @@ phrase in the title above one elsewhere; quoted phrases match only the phrase.
 Runs on both engines (SQLite FTS5 by default, PostgreSQL with DATABASE_URL).
 """
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from papers.core.models import Paper
@@ -40,8 +38,8 @@ def tier(paper, phrase):
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", anchor="2026-11-26", stdout=io.StringIO())
+def demo(db, demo_snapshot):
+    demo_snapshot.restore()  # load_demo --anchor 2026-11-26 (tests/conftest.py)
 
 
 class TestPhrasesOfAQuery:
