@@ -364,7 +364,8 @@ class TestCountsAndFeed:
         week = "/papers/week/2026-W47/"
         first = text(client.get(week))
         # No comment yet: no count (cards say nothing rather than "0 comments").
-        assert "comment-count" not in first and 'submitted by <a href="/users/ada/">@ada</a>' in first
+        assert "comment-count" not in first
+        assert 'submitted by <a href="/users/ada/">@ada</a>' in first
         services.comment_create(paper=paper, author=ada, body="One")
         with CaptureQueriesContext(connection) as queries:
             second = text(client.get(week))
