@@ -101,8 +101,16 @@ def test_on_a_topic_page_the_box_stays_on_the_topic(client, authors):
     response = client.get("/topics/world-models/", {"find_author": "busy"})
     assert options(author_facet(response)) == [("Adam Busy", 3)]
     form = find_form(response)
-    assert 'action="/topics/world-models/"' in form
+    assert 'action="/topics/world-models/#facet-author"' in form
     assert 'name="topic"' not in form  # the topic is in the path
+
+
+def test_on_a_phone_the_folded_filters_open_to_show_the_authors_found(client, authors):
+    folded = client.get("/papers/").content.decode()
+    assert '<details class="facets-toggle">' in folded
+    found = client.get("/papers/?find_author=busy").content.decode()
+    assert '<details class="facets-toggle" open>' in found
+    assert 'action="/papers/#facet-author"' in found  # and the page lands on them
 
 
 def test_no_author_matches(client, authors):

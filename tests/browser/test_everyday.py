@@ -202,6 +202,20 @@ def test_without_javascript_find_an_author_then_choose_them(nojs_page, catalogue
     expect(page.locator(".active-filters")).to_contain_text("Gaoyue Zhou")
 
 
+def test_on_a_phone_the_authors_found_are_on_screen(new_context, catalogue):
+    page = new_context(viewport=PHONE, java_script_enabled=False).new_page()
+    page.goto("/papers/")
+    page.locator(".facets summary").click()
+    facet = page.get_by_role("region", name="Author")
+    facet.get_by_role("searchbox", name="Find an author").fill("lecun")
+    facet.get_by_role("button", name="Find").click()
+    expect(page).to_have_url(re.compile(r"find_author=lecun#facet-author$"))
+    expect(
+        facet.get_by_role("link", name=re.compile(r"^Yann LeCun \d+ papers?$"))
+    ).to_be_in_viewport()
+    assert horizontal_overflow(page) == 0
+
+
 def test_one_search_box_that_keeps_the_filters(nojs_page, catalogue):
     page = nojs_page
     page.set_viewport_size(DESKTOP)
