@@ -6,7 +6,9 @@ without it. Screenshots of each page, desktop and phone, light and dark, are sav
 in ``test-artifacts/screenshots/everyday/`` for people to look at.
 """
 
+import json
 import re
+import subprocess
 
 import pytest
 from playwright.sync_api import expect
@@ -400,3 +402,65 @@ def test_screenshots_of_the_everyday_pages(
         errors += page_errors
     assert too_wide == {}, "pages wider than the window (px too wide)"
     assert errors == []
+
+
+# -- accessibility and validity of the pages these tests add ----------------------------
+
+MORE_PAGES = [
+    ("find-author", "/papers/?find_author=zh"),
+    ("find-nobody", "/papers/?find_author=nobody&category=cs.LG"),
+    ("month", f"/papers/month/{MONTH}/"),
+    ("repos", "/repos/"),
+]
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_axe_on_the_chosen_theme_and_for_a_member(
+    new_context, catalogue, member, live_url, axe_source, theme
+):
+    from django.conf import settings
+    from django.test import Client
+
+    from tests.browser.test_accessibility import axe_violations
+
+    client = Client()
+    client.force_login(member)
+    context = new_context(color_scheme="light" if theme == "dark" else "dark")
+    context.add_cookies([{"name": "theme", "value": theme, "url": live_url}])
+    visitor = context.new_page()
+    found = {}
+    for name, path in MORE_PAGES:
+        visitor.goto(path)
+        if violations := axe_violations(visitor, axe_source):
+            found[f"{name} {path}"] = violations
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_url,
+            }
+        ]
+    )
+    signed_in = context.new_page()
+    for name, path in [("member-catalogue", "/papers/"), *MORE_PAGES[:1]]:
+        signed_in.goto(path)
+        if violations := axe_violations(signed_in, axe_source):
+            found[f"member {name} {path}"] = violations
+    assert found == {}, json.dumps(found, indent=2)
+
+
+def test_the_nu_html_checker_on_the_pages_these_tests_add(page, catalogue, vnu_command):
+    folder = ARTIFACTS / "html"
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for name, path in MORE_PAGES:
+        response = page.request.get(path)
+        assert response.status == 200, path
+        file = folder / f"everyday-{name}.html"
+        file.write_text(response.text(), encoding="utf-8")
+        files.append(str(file))
+    checked = subprocess.run(
+        [*vnu_command, "--format", "gnu", *files], capture_output=True, text=True, timeout=300
+    )
+    assert checked.returncode == 0, checked.stderr or checked.stdout
