@@ -54,3 +54,15 @@ def test_a_member_still_gets_the_save_menu_on_a_quiet_card(client):
     html = client.get(DAY_PAGE).content.decode()
     quiet = card(html, "A Quiet Paper")
     assert "card-social" in quiet and "comment-count" not in quiet
+
+
+def test_the_paper_page_invites_discussion_rather_than_counting_none(client):
+    ada = make_user("ada")
+    quiet = make_paper(title="A Quiet Paper", arxiv_id="2401.00001")
+    talked = make_paper(title="A Talked About Paper", arxiv_id="2401.00002")
+    services.comment_create(paper=talked, author=ada, body="One")
+    quiet_page = client.get(quiet.get_absolute_url()).content.decode()
+    assert '<a class="comment-count" href="#discussion">Discuss</a>' in quiet_page
+    assert "0 comments" not in quiet_page
+    talked_page = client.get(talked.get_absolute_url()).content.decode()
+    assert '<a class="comment-count" href="#discussion">1 comment</a>' in talked_page
