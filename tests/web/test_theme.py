@@ -77,10 +77,15 @@ def test_system_forgets_the_choice(client, paper):
 
 
 def test_the_form_on_each_page_comes_back_to_that_page(client, paper):
-    form = theme_form(client.get("/papers/?q=read&topic=nothing"))
+    form = theme_form(client.get("/topics/?page=1"))
     assert 'action="/theme/"' in form and 'method="get"' in form
-    assert '<input type="hidden" name="next" value="/papers/?q=read&amp;topic=nothing">' in form
+    assert '<input type="hidden" name="next" value="/topics/?page=1">' in form
     assert "csrfmiddlewaretoken" not in form  # a GET: the page stays cacheable
+
+
+def test_the_catalogue_comes_back_to_its_valid_address(client, paper):
+    form = theme_form(client.get("/papers/?q=read&topic=nothing&sort=new"))
+    assert '<input type="hidden" name="next" value="/papers/?q=read&amp;sort=new">' in form
 
 
 @pytest.mark.parametrize(
