@@ -24,10 +24,11 @@ returned with ``available=False`` and the page says its counts are unavailable.
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 
 from papers.core import degraded
 from papers.core.models import Authorship, CodeLink, Paper
+from papers.core.names import ascii_slug
 from papers.core.timelimit import TimeLimit
 
 DEFAULT_SIZE = 8
@@ -63,6 +64,7 @@ class Facet:
     selected: list[FacetOption] = field(default_factory=list)
     truncated: bool = False  # more options exist than are listed
     available: bool = True  # False when the counts could not be computed in time
+    name_contains: str = ""  # the options are only those whose name has this text
 
     def as_dict(self) -> dict:
         return {
@@ -73,6 +75,7 @@ class Facet:
             "selected": [option.as_dict() for option in self.selected],
             "truncated": self.truncated,
             "available": self.available,
+            **({"name_contains": self.name_contains} if self.name_contains else {}),
         }
 
 
@@ -169,13 +172,13 @@ def _has_code_facet(cube, year, has_code, total) -> Facet:
 
 
 def _grouped(queryset, value, label=None, size=DEFAULT_SIZE, distinct=False):
-    """``size + 1`` rows of ``(value, label, n)``, most papers first."""
+    """``size + 1`` rows of ``(value, label, n)``, most papers first, then by label."""
     fields = [value, label] if label else [value]
     rows = (
         queryset.order_by()
         .values_list(*fields)
         .annotate(n=Count("paper_id", distinct=distinct))
-        .order_by("-n", value)[: size + 1]
+        .order_by("-n", *fields)[: size + 1]
     )
     return [(row[0], row[1], row[-1]) if label else (row[0], row[0], row[1]) for row in rows]
 
@@ -203,21 +206,39 @@ def _topic_facet(selection, size, limit, total) -> Facet:
     return _fill(facet, rows, size)
 
 
-def _author_facet(selection, size, limit, total) -> Facet:
+def _author_facet(selection, size, limit, total, name_contains="") -> Facet:
     selected = selection.active("author")
     facet = Facet(name="author", label="Author", multiple=True)
     facet.selected = [FacetOption(a.slug, a.name, total) for a in selected]
     results = selection.papers()
+    authorships = Authorship.objects.filter(paper__in=results).exclude(author__in=selected)
+    if name_contains:
+        # "mutny" finds "Mojmír Mutný": the slug is the name without accents.
+        condition = Q(author__name__icontains=name_contains)
+        if slug := ascii_slug(name_contains, fallback=""):
+            condition |= Q(author__slug__contains=slug)
+        authorships = authorships.filter(condition)
     rows = limit.run(
         "author",
-        lambda: _grouped(
-            Authorship.objects.filter(paper__in=results).exclude(author__in=selected),
-            "author__slug",
-            "author__name",
-            size=size,
-        ),
+        lambda: _grouped(authorships, "author__name", "author__slug", size=size),
     )
+    if rows is not None:
+        rows = [(slug, name, n) for name, slug, n in rows]
     return _fill(facet, rows, size)
+
+
+def author_facet_matching(
+    selection, name_contains: str, total, *, time_limit_ms: int | None = None
+) -> Facet:
+    """The author facet narrowed to the authors whose name contains ``name_contains``
+    (the catalogue's "find an author" box): up to ``EXPANDED_SIZE`` of them, most
+    papers first, with the same counts as the whole facet."""
+    if time_limit_ms is None:
+        time_limit_ms = settings.SEARCH_FACET_TIME_LIMIT_MS
+    with TimeLimit(selection.base.db, time_limit_ms, part=degraded.FACETS) as limit:
+        facet = _author_facet(selection, EXPANDED_SIZE, limit, total, name_contains)
+    facet.name_contains = name_contains
+    return facet
 
 
 def _category_facet(selection, size, limit, total) -> Facet:
