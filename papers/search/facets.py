@@ -11,11 +11,16 @@ it, given the search and the other active filters:
 * ``year``, ``has_code``, ``framework`` (one value): clicking replaces the value,
   so the count is grouped over the results without that filter.
 
-One grouped query per facet (``year`` and ``has_code`` share one, which also
-gives the total), never one per option. Each asks for ``size + 1`` rows to know
-whether there are more. Every facet query runs under a time limit
-(``settings.SEARCH_FACET_TIME_LIMIT_MS``); a facet that runs out of time is
-returned with ``available=False`` and the page says its counts are unavailable.
+The matching ids are fetched once per set of filters (papers/search/matches.py)
+and every facet groups over them: one grouped query per facet (``year`` and
+``has_code`` share one, which also gives the total), never one per option, and
+the search itself is not run again per facet. Each asks for ``size + 1`` rows to
+know whether there are more. When the matches are too many to count in a
+reader's time, the counts come from a sample and are estimates
+(``FacetResult.estimated``, ``Facet.estimated``): the page shows them as
+"≈ 12,400". Such counts are a whole answer (cached like exact ones); counts
+that fell back to a sample because the exact ones ran out of time
+(``settings.SEARCH_FACET_TIME_LIMIT_MS``) are marked degraded and never cached.
 
 ``Facet.as_dict()`` gives ``{"name", "label", "options": [{"value", "label",
 "count"}], ...}`` for a JSON API.
@@ -24,11 +29,15 @@ returned with ``available=False`` and the page says its counts are unavailable.
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import Count, Exists, OuterRef
+from django.db.models.expressions import RawSQL
 
 from papers.core import degraded
-from papers.core.models import Authorship, CodeLink, Paper
+from papers.core.models import Author, Authorship, CodeLink, Paper
 from papers.core.timelimit import TimeLimit
+
+from .matches import Matches, fetch
 
 DEFAULT_SIZE = 8
 EXPANDED_SIZE = 50
@@ -63,6 +72,7 @@ class Facet:
     selected: list[FacetOption] = field(default_factory=list)
     truncated: bool = False  # more options exist than are listed
     available: bool = True  # False when the counts could not be computed in time
+    estimated: bool = False  # the counts are estimates from a sample
 
     def as_dict(self) -> dict:
         return {
@@ -73,6 +83,7 @@ class Facet:
             "selected": [option.as_dict() for option in self.selected],
             "truncated": self.truncated,
             "available": self.available,
+            "estimated": self.estimated,
         }
 
 
@@ -80,19 +91,30 @@ class Facet:
 class FacetResult:
     facets: list[Facet]
     total: int | None  # results of the whole search and filters; None if it timed out
+    estimated: bool = False  # ``total`` (and some counts) are estimates from a sample
+    fallback: bool = False  # some counts are estimates because exact ones ran out of time
 
     @property
     def complete(self) -> bool:
-        """Every count was computed (none ran out of time)."""
-        return self.total is not None and all(facet.available for facet in self.facets)
+        """Every count was computed as planned (none ran out of time): the result may be
+        cached."""
+        return (
+            self.total is not None
+            and not self.fallback
+            and all(facet.available for facet in self.facets)
+        )
 
     def __getitem__(self, name) -> Facet:
         return next(facet for facet in self.facets if facet.name == name)
 
 
-def facet_counts(selection, *, expanded=(), time_limit_ms: int | None = None) -> FacetResult:
+def facet_counts(
+    selection, *, expanded=(), time_limit_ms: int | None = None, exact: bool = False
+) -> FacetResult:
     """Every facet of the catalogue for a ``Selection`` (papers/search/catalogue.py: a
-    validated filter set over its base papers), and the total."""
+    validated filter set over its base papers), and the total.
+
+    ``exact``: count every match however many (counting ahead of readers)."""
     if time_limit_ms is None:
         time_limit_ms = settings.SEARCH_FACET_TIME_LIMIT_MS
     using = selection.base.db
@@ -105,29 +127,66 @@ def facet_counts(selection, *, expanded=(), time_limit_ms: int | None = None) ->
     has_code = None if has_code is None else has_code == "true"
 
     with TimeLimit(using, time_limit_ms, part=degraded.FACETS) as limit:
-        cube = limit.run("year", lambda: _year_code_cube(selection))
+        found: dict = {}
+
+        def matches(*names) -> Matches | None:
+            """The matches of the selection without the filters ``names`` (the active
+            ones), fetched once however many facets ask."""
+            left_out = frozenset(n for n in names if _is_active(selection.active(n)))
+            if left_out not in found:
+                label = "+".join(sorted(left_out)) or "all"
+                found[left_out] = fetch(
+                    selection.papers(exclude=left_out), limit, f"matches ({label})", exact=exact
+                )
+            return found[left_out]
+
+        cube_matches = matches("year", "has_code")
+        cube = limit.run("year", lambda: _year_code_cube(cube_matches, using))
         total = None
         if cube is not None:
-            total = sum(
-                n
-                for (y, code), n in cube.items()
-                if (year is None or y == year) and (has_code is None or code == has_code)
+            total = cube_matches.count(
+                sum(
+                    n
+                    for (y, code), n in cube.items()
+                    if (year is None or y == year) and (has_code is None or code == has_code)
+                )
             )
+            cube = {key: cube_matches.count(n) for key, n in cube.items()}
         facets = [
-            _topic_facet(selection, size("topic"), limit, total),
-            _category_facet(selection, size("category"), limit, total),
+            _topic_facet(selection, matches(), size("topic"), limit, total),
+            _category_facet(selection, matches, size("category"), limit, total, exact=exact),
             _year_facet(cube, year, has_code, size("year"), total),
             _has_code_facet(cube, year, has_code, total),
-            _framework_facet(selection, size("framework"), limit, total),
-            _author_facet(selection, size("author"), limit, total),
+            _framework_facet(selection, matches("framework"), size("framework"), limit, total),
+            _author_facet(selection, matches(), size("author"), limit, total),
         ]
-    return FacetResult(facets=facets, total=total)
+        for facet in facets[2:4]:
+            facet.estimated = cube_matches is not None and cube_matches.estimated
+        fallback = bool(limit.timed_out)
+    estimated = any(m is not None and m.estimated for m in found.values())
+    return FacetResult(facets=facets, total=total, estimated=estimated, fallback=fallback)
 
 
-def _year_code_cube(selection) -> dict:
-    """``{(year, has_code): papers}`` over the search and the filters but these two."""
-    base = selection.papers(exclude={"year", "has_code"})
-    rows = base.order_by().values_list("year", "has_code").annotate(n=Count("*"))
+def _is_active(value) -> bool:
+    return value is not None and value != []
+
+
+def _among(queryset, field: str, matches: Matches):
+    """``queryset`` narrowed to rows whose ``field`` is one of the matches' ids."""
+    if connections[queryset.db].vendor == "postgresql":
+        # One array parameter, however many ids (not one placeholder each).
+        ids = RawSQL("SELECT unnest(%s::bigint[])", [matches.ids])
+        return queryset.filter(**{f"{field}__in": ids})
+    return queryset.filter(**{f"{field}__in": matches.ids})
+
+
+def _year_code_cube(matches: Matches | None, using) -> dict | None:
+    """``{(year, has_code): papers}`` (in the sample, when it is one) over the search and
+    the filters but these two."""
+    if matches is None:
+        return None
+    papers = _among(Paper.objects.using(using), "pk", matches)
+    rows = papers.order_by().values_list("year", "has_code").annotate(n=Count("*"))
     return {(y, code): n for y, code, n in rows}
 
 
@@ -180,47 +239,69 @@ def _grouped(queryset, value, label=None, size=DEFAULT_SIZE, distinct=False):
     return [(row[0], row[1], row[-1]) if label else (row[0], row[0], row[1]) for row in rows]
 
 
-def _options(rows, size, *, plus=0):
+def _options(rows, size, *, plus=0, matches=None):
+    count = matches.count if matches is not None else (lambda n: n)
     return [
-        FacetOption(str(value), label or str(value), n + plus) for value, label, n in rows[:size]
+        FacetOption(str(value), label or str(value), count(n) + plus)
+        for value, label, n in rows[:size]
     ]
 
 
-def _topic_facet(selection, size, limit, total) -> Facet:
+def _topic_facet(selection, matches, size, limit, total) -> Facet:
     selected = selection.active("topic")
     facet = Facet(name="topic", label="Topic", multiple=True)
     facet.selected = [FacetOption(t.slug, t.name, total) for t in selected]
-    results = selection.papers()
+    if matches is None:
+        return _fill(facet, None, size)
     rows = limit.run(
         "topic",
         lambda: _grouped(
-            Paper.topics.through.objects.filter(paper__in=results).exclude(topic__in=selected),
+            _among(Paper.topics.through.objects, "paper_id", matches).exclude(topic__in=selected),
             "topic__slug",
             "topic__name",
             size=size,
         ),
     )
-    return _fill(facet, rows, size)
+    return _fill(facet, rows, size, matches=matches)
 
 
-def _author_facet(selection, size, limit, total) -> Facet:
+def _author_facet(selection, matches, size, limit, total) -> Facet:
     selected = selection.active("author")
     facet = Facet(name="author", label="Author", multiple=True)
     facet.selected = [FacetOption(a.slug, a.name, total) for a in selected]
-    results = selection.papers()
-    rows = limit.run(
-        "author",
-        lambda: _grouped(
-            Authorship.objects.filter(paper__in=results).exclude(author__in=selected),
-            "author__slug",
-            "author__name",
-            size=size,
-        ),
+    if matches is None:
+        return _fill(facet, None, size)
+    rows = limit.run("author", lambda: _top_authors(matches, selected, size))
+    return _fill(facet, rows, size, matches=matches)
+
+
+def _top_authors(matches, selected, size) -> list:
+    """The authors with most matches: grouped by id first, then only the first
+    ``size + 1`` are joined to their names (not every authorship)."""
+    if not matches.ids:
+        return []
+    grouped = (
+        _among(Authorship.objects, "paper_id", matches)
+        .exclude(author__in=selected)
+        .order_by()
+        .values_list("author_id")
+        .annotate(n=Count("paper_id"))
+        .order_by("-n", "author_id")[: size + 1]
     )
-    return _fill(facet, rows, size)
+    sql, params = grouped.query.sql_with_params()
+    connection = connections[grouped.db]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.{quote('slug')}, a.{quote('name')}, g.n FROM ({sql}) g "
+            f"JOIN {quote(Author._meta.db_table)} a ON a.{quote('id')} = g.{quote('author_id')} "
+            f"ORDER BY g.n DESC, a.{quote('slug')}",
+            params,
+        )
+        return [tuple(row) for row in cursor.fetchall()]
 
 
-def _category_facet(selection, size, limit, total) -> Facet:
+def _category_facet(selection, shared, size, limit, total, *, exact=False) -> Facet:
     selected = selection.active("category")
     facet = Facet(name="category", label="arXiv category", multiple=True)
     facet.selected = [FacetOption(c.code, c.code, total) for c in selected]
@@ -237,25 +318,32 @@ def _category_facet(selection, size, limit, total) -> Facet:
         if total is None:
             facet.available = False
             return facet
+    if selected:
+        matches = fetch(others, limit, "matches (other categories)", exact=exact)
+    else:  # the same papers as the other facets count
+        matches = shared("category")
+    if matches is None:
+        return _fill(facet, None, size)
     rows = limit.run(
         "category",
         lambda: _grouped(
-            Paper.categories.through.objects.filter(paper__in=others),
+            _among(Paper.categories.through.objects, "paper_id", matches),
             "category__code",
             size=size,
         ),
     )
-    return _fill(facet, rows, size, plus=total if selected else 0)
+    return _fill(facet, rows, size, plus=total if selected else 0, matches=matches)
 
 
-def _framework_facet(selection, size, limit, total) -> Facet:
+def _framework_facet(selection, matches, size, limit, total) -> Facet:
     selected = selection.active("framework")
     selected = selected.lower() if selected else None
     facet = Facet(name="framework", label="Framework", multiple=False)
     if selected:
         facet.selected = [FacetOption(selected, FRAMEWORK_LABELS.get(selected, selected), total)]
-    others = selection.papers(exclude={"framework"})
-    links = CodeLink.objects.filter(paper__in=others).exclude(repository__framework="")
+    if matches is None:
+        return _fill(facet, None, size)
+    links = _among(CodeLink.objects, "paper_id", matches).exclude(repository__framework="")
     if selected:
         links = links.exclude(repository__framework=selected)
     rows = limit.run(
@@ -264,13 +352,14 @@ def _framework_facet(selection, size, limit, total) -> Facet:
     )
     if rows is not None:
         rows = [(value, FRAMEWORK_LABELS.get(value, value), n) for value, _, n in rows]
-    return _fill(facet, rows, size)
+    return _fill(facet, rows, size, matches=matches)
 
 
-def _fill(facet, rows, size, *, plus=0) -> Facet:
+def _fill(facet, rows, size, *, plus=0, matches=None) -> Facet:
     if rows is None:
         facet.available = False
         return facet
-    facet.options = _options(rows, size, plus=plus)
+    facet.options = _options(rows, size, plus=plus, matches=matches)
     facet.truncated = len(rows) > size
+    facet.estimated = matches is not None and matches.estimated
     return facet
