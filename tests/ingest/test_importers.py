@@ -822,6 +822,19 @@ def test_arxiv_refreshes_the_planners_statistics_at_the_end():
         with connection.cursor() as cursor:
             cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'core_paper'")
             assert cursor.fetchone()[0] == Paper.objects.count()
+        # The search index's pending entries were merged into its tree before.
+        merged = [
+            q["sql"] for q in queries.captured_queries if "gin_clean_pending_list" in q["sql"]
+        ]
+        assert merged
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN options: PostgreSQL")
+def test_the_search_index_takes_new_entries_into_a_small_pending_list():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'paper_search_vector_idx'")
+        options = set(cursor.fetchone()[0])
+    assert options == {"fastupdate=on", "gin_pending_list_limit=1024"}
 
 
 def test_arxiv_dry_runs_and_imports_that_change_nothing_analyze_nothing():

@@ -16,6 +16,7 @@ from papers.core.models import (
     Repository,
 )
 from papers.ingest import writes
+from papers.search import schema
 
 from .report import ImportReport, Skip
 
@@ -101,9 +102,11 @@ WRITTEN_MODELS = (
 def analyze_written_tables() -> None:
     """``ANALYZE`` the tables imports write: a large import changes their sizes and
     value distributions, and the planner must not wait for autovacuum (which may be
-    off, or slow to come) to choose its plans by them."""
+    off, or slow to come) to choose its plans by them. The search index's pending
+    entries go into its tree first (papers/search/schema.py)."""
     using = router.db_for_write(Paper)
     connection = connections[using]
+    schema.merge_pending_entries(connection)
     quote = connection.ops.quote_name
     tables = [quote(model._meta.db_table) for model in WRITTEN_MODELS]
     with connection.cursor() as cursor:
