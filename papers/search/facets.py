@@ -40,6 +40,7 @@ from papers.core.timelimit import TimeLimit
 from .matches import Matches, fetch
 
 DEFAULT_SIZE = 8
+FALLBACK_SAMPLE_SIZE = 500  # a count that ran out of time is made again on this many
 EXPANDED_SIZE = 50
 FRAMEWORK_LABELS = {
     "pytorch": "PyTorch",
@@ -141,7 +142,11 @@ def facet_counts(
             return found[left_out]
 
         cube_matches = matches("year", "has_code")
-        cube = limit.run("year", lambda: _year_code_cube(cube_matches, using))
+        cube = None
+        if cube_matches is not None:
+            cube, cube_matches = _counted(
+                limit, "year", cube_matches, lambda m: _year_code_cube(m, using)
+            )
         total = None
         if cube is not None:
             total = cube_matches.count(
@@ -165,6 +170,18 @@ def facet_counts(
         fallback = bool(limit.timed_out)
     estimated = any(m is not None and m.estimated for m in found.values())
     return FacetResult(facets=facets, total=total, estimated=estimated, fallback=fallback)
+
+
+def _counted(limit, name, matches: Matches, count):
+    """``(count(matches), matches)`` under the time limit. A count that runs out of
+    time is made again on a thinner sample of the matches (an estimate, and a
+    fallback: the time limit marks the request degraded, so it is not cached); only
+    if that too runs out of time is the result ``None`` (counts unavailable)."""
+    rows = limit.run(name, lambda: count(matches))
+    if rows is None and len(matches.ids) > FALLBACK_SAMPLE_SIZE:
+        matches = matches.thinned(FALLBACK_SAMPLE_SIZE)
+        rows = limit.run(f"{name} (sample)", lambda: count(matches), within_budget=False)
+    return rows, matches
 
 
 def _is_active(value) -> bool:
@@ -253,10 +270,12 @@ def _topic_facet(selection, matches, size, limit, total) -> Facet:
     facet.selected = [FacetOption(t.slug, t.name, total) for t in selected]
     if matches is None:
         return _fill(facet, None, size)
-    rows = limit.run(
+    rows, matches = _counted(
+        limit,
         "topic",
-        lambda: _grouped(
-            _among(Paper.topics.through.objects, "paper_id", matches).exclude(topic__in=selected),
+        matches,
+        lambda m: _grouped(
+            _among(Paper.topics.through.objects, "paper_id", m).exclude(topic__in=selected),
             "topic__slug",
             "topic__name",
             size=size,
@@ -271,7 +290,7 @@ def _author_facet(selection, matches, size, limit, total) -> Facet:
     facet.selected = [FacetOption(a.slug, a.name, total) for a in selected]
     if matches is None:
         return _fill(facet, None, size)
-    rows = limit.run("author", lambda: _top_authors(matches, selected, size))
+    rows, matches = _counted(limit, "author", matches, lambda m: _top_authors(m, selected, size))
     return _fill(facet, rows, size, matches=matches)
 
 
@@ -324,12 +343,12 @@ def _category_facet(selection, shared, size, limit, total, *, exact=False) -> Fa
         matches = shared("category")
     if matches is None:
         return _fill(facet, None, size)
-    rows = limit.run(
+    rows, matches = _counted(
+        limit,
         "category",
-        lambda: _grouped(
-            _among(Paper.categories.through.objects, "paper_id", matches),
-            "category__code",
-            size=size,
+        matches,
+        lambda m: _grouped(
+            _among(Paper.categories.through.objects, "paper_id", m), "category__code", size=size
         ),
     )
     return _fill(facet, rows, size, plus=total if selected else 0, matches=matches)
@@ -343,13 +362,14 @@ def _framework_facet(selection, matches, size, limit, total) -> Facet:
         facet.selected = [FacetOption(selected, FRAMEWORK_LABELS.get(selected, selected), total)]
     if matches is None:
         return _fill(facet, None, size)
-    links = _among(CodeLink.objects, "paper_id", matches).exclude(repository__framework="")
-    if selected:
-        links = links.exclude(repository__framework=selected)
-    rows = limit.run(
-        "framework",
-        lambda: _grouped(links, "repository__framework", size=size, distinct=True),
-    )
+
+    def count(m):
+        links = _among(CodeLink.objects, "paper_id", m).exclude(repository__framework="")
+        if selected:
+            links = links.exclude(repository__framework=selected)
+        return _grouped(links, "repository__framework", size=size, distinct=True)
+
+    rows, matches = _counted(limit, "framework", matches, count)
     if rows is not None:
         rows = [(value, FRAMEWORK_LABELS.get(value, value), n) for value, _, n in rows]
     return _fill(facet, rows, size, matches=matches)

@@ -49,6 +49,11 @@ class Matches:
     def total(self) -> int:
         return self.count(len(self.ids))
 
+    def thinned(self, size: int) -> "Matches":
+        """About ``size`` of these ids (every k-th), each standing for k times more."""
+        step = max(1, math.ceil(len(self.ids) / max(size, 1)))
+        return Matches(self.ids[::step], scale=self.scale * step) if step > 1 else self
+
 
 def estimate(value: float) -> int:
     """A scaled count, rounded to three significant figures (12,437 → 12,400)."""
@@ -93,7 +98,11 @@ def fetch(queryset, limit, name: str, *, exact: bool = False) -> Matches | None:
         # the time limit): count a sample.
         planned = max(planned or 0, len(ids or ()), cap + 1)
     timed_out = bool(limit.timed_out)
-    return limit.run(f"{name} (sample)", lambda: _sample(queryset, planned, recheck=not timed_out))
+    return limit.run(
+        f"{name} (sample)",
+        lambda: _sample(queryset, planned, recheck=not timed_out),
+        within_budget=False,  # a sample, however long the exact attempts took
+    )
 
 
 def _ids(queryset):

@@ -102,11 +102,11 @@ def test_timed_out_exact_counts_fall_back_to_the_sample_and_are_not_cached(
     settings.SEARCH_FACET_CACHE_SECONDS = 60
     run = TimeLimit.run
 
-    def slow_exact(self, name, function):  # ...but the exact match lists run out of time
+    def slow_exact(self, name, function, **options):  # ...but the exact lists run out of time
         if name.startswith("matches (") and not name.endswith("(sample)"):
             self._gave_up(name)
             return None
-        return run(self, name, function)
+        return run(self, name, function, **options)
 
     monkeypatch.setattr(TimeLimit, "run", slow_exact)
     cache.clear()
@@ -172,3 +172,35 @@ def test_postgres_samples_pages_of_the_table(settings):
     assert 1000 <= found.total <= 9000
     with TimeLimit("default", 5000) as limit:  # the same pages each time
         assert matches.fetch(papers, limit, "all").ids == found.ids
+
+
+def test_a_count_that_runs_out_of_time_is_made_again_on_a_thinner_sample(
+    settings, many, monkeypatch
+):
+    settings.SEARCH_FACET_EXACT_LIMIT = 1000  # every match listed: exact counts planned
+    monkeypatch.setattr(facets, "FALLBACK_SAMPLE_SIZE", 4)
+    run = TimeLimit.run
+
+    def slow_authors(self, name, function, **options):
+        if name == "author":
+            self._gave_up(name)
+            return None
+        return run(self, name, function, **options)
+
+    monkeypatch.setattr(TimeLimit, "run", slow_authors)
+    with degraded.tracking() as parts:
+        result = search("graph")
+    assert parts == {"facets"}  # a fallback: not cached, X-Degraded
+    author = result.facets["author"]
+    assert author.available and author.estimated
+    assert author.options[0].label == "Ada Lovelace"
+    assert author.options[0].count == PAPERS  # every 6th of 24 matches, each counting 6
+    assert not result.facets["topic"].estimated and result.total == PAPERS
+    assert not result.facets.complete
+
+
+def test_the_sample_is_taken_even_when_the_time_budget_is_spent(many, monkeypatch):
+    """The budget of the whole block skips further exact counts, never the sample."""
+    with TimeLimit("default", 1000, budget_ms=0) as limit:
+        found = matches.fetch(Paper.objects.published(), limit, "all")
+    assert found is not None and found.ids
