@@ -68,7 +68,12 @@ def edition_days(edition: Edition, *, sort: str, per_day: int) -> list[EditionDa
             published.filter(listed_on=day).order_by(*order).values_list("pk", flat=True)[:per_day]
             for day in days
         ]
-        ids = list(parts[0].union(*parts[1:], all=True).order_by())
+        # One day is one sliced query; several are a UNION ALL of them, each with its LIMIT.
+        # (the union itself takes no ORDER BY: the cards are sorted below).
+        if len(parts) == 1:
+            ids = list(parts[0])
+        else:
+            ids = list(parts[0].union(*parts[1:], all=True).order_by())
     else:
         ranked = edition_papers(edition).annotate(
             place=Window(

@@ -91,7 +91,10 @@ def focused(page):
                 tag: el.tagName.toLowerCase(),
                 text: (el.innerText || el.value || el.getAttribute('aria-label') || '')
                     .trim().slice(0, 40),
-                focusVisible: el.matches(':focus-visible'),
+                // A date, week or month field holds the focus in its inner parts (the
+                // calendar button too) and may not match :focus-visible itself.
+                focusVisible: el.matches(':focus-visible')
+                    || (['date', 'week', 'month'].includes(el.type) && el.matches(':focus-within')),
                 ring: ring,
                 onScreen: box.width > 0 && box.height > 0,
                 index: el.dataset ? (el.dataset.keyboardCheck ?? null) : null,

@@ -83,11 +83,17 @@ def test_without_javascript_the_form_posts_and_comes_back(
     assert Paper.objects.get(pk=paper.pk).upvote_count == 1
 
 
-def test_anonymous_vote_asks_to_log_in_then_returns_to_the_paper(page, member, paper, log_in):
+def test_anonymous_vote_asks_to_log_in_then_casts_it_on_the_paper(page, member, paper, log_in):
     page.goto("/")
     vote_button(page, paper).click()
-    page.wait_for_url("**/accounts/login/?next=%2Fpapers%2F2306.14846%2F")
+    page.wait_for_url(f"**/accounts/login/?next=%2Fpapers%2F2306.14846%2F&upvote={paper.pk}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in to upvote")
+    expect(page.locator("main")).to_contain_text(f"“{paper.title}” gets your upvote as soon as")
     log_in(page, "ada")
-    page.wait_for_url("**/papers/2306.14846/")
+    page.wait_for_url("**/papers/2306.14846/**")
     expect(page.get_by_role("heading", level=1)).to_have_text(paper.title)
-    assert Paper.objects.get(pk=paper.pk).upvote_count == 0  # logging in is not voting
+    # The vote the visitor asked for is cast once they are in, and shown as theirs.
+    button = vote_button(page, paper)
+    expect(button).to_have_attribute("aria-pressed", "true")
+    expect(button.locator(".vote-count")).to_have_text("1")
+    assert Paper.objects.get(pk=paper.pk).upvote_count == 1

@@ -49,3 +49,21 @@ def test_card_abstracts_are_shortened_but_never_inside_a_formula(client):
     # A short formula across the cut is kept whole; a long one is left out whole.
     assert f"{words}then $\\mathcal{{O}}(n \\log n)$…</p>" in page
     assert f"{words.rstrip()} and…</p>" in page
+
+
+def test_addresses_in_an_abstract_are_linked_as_written_not_tidied(client):
+    make_paper(
+        arxiv_id="2611.00004",
+        abstract=(
+            "With (alpha fixed, code at https://example.org/alpha--beta/x^{2}"
+            " and www.example.org/(alpha."
+        ),
+        listed_on=DAY,
+    )
+    page = client.get("/papers/2611.00004/").content.decode()
+    assert "With (α fixed" in page  # prose is tidied...
+    # ...the addresses are not: no Greek letter, dash or superscript inside them.
+    assert 'href="https://example.org/alpha--beta/x%5E%7B2%7D"' in page
+    assert ">https://example.org/alpha--beta/x^{2}</a>" in page
+    assert ">www.example.org/(alpha</a>" in page
+    assert 'href="https://www.example.org/(alpha"' in page

@@ -28,6 +28,8 @@ from django import template
 register = template.Library()
 
 MATH = re.compile(r"\$\$.+?\$\$|(?<!\\)\$[^$]+?(?<!\\)\$|\\\(.+?\\\)|\\\[.+?\\\]", re.DOTALL)
+# Math and addresses are kept as written: tidying is for prose ("alpha" in a URL stays).
+VERBATIM = re.compile(MATH.pattern + r"|\b(?:https?://|www\.)[^\s<>\"]+", re.DOTALL)
 TEXT_COMMAND = re.compile(r"\\(?:emph|textit|textbf|texttt|textrm|textsf)\{([^{}]*)\}")
 TEXT_ESCAPE = re.compile(r"\\([%&#_])")
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
@@ -79,9 +81,9 @@ def _tidy(text: str) -> str:
 
 
 def _outside_math(text: str, change) -> str:
-    """``text`` with ``change`` applied to every stretch that is not math."""
+    """``text`` with ``change`` applied to every stretch that is neither math nor an address."""
     pieces, start = [], 0
-    for match in MATH.finditer(text):
+    for match in VERBATIM.finditer(text):
         pieces += [change(text[start : match.start()]), match.group()]
         start = match.end()
     pieces.append(change(text[start:]))
