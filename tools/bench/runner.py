@@ -21,6 +21,7 @@ from django.core.management.base import CommandError
 from .queries import search_paths
 from .report import CONCURRENT_MEMBERS
 
+CONCURRENT_SECONDS = 15  # at least: enough requests for a p95 when pages are slow
 VOTERS = 1000  # members taking turns to vote (as many as real voting would spread over)
 UNAVAILABLE_MARK = b"facet-unavailable"  # templates/includes/_facet.html
 ESTIMATE_MARK = b"facet-estimate"
@@ -129,7 +130,11 @@ class SizeRun:
             say(f"{CONCURRENT_MEMBERS} concurrent members, mixed pages")
             mixed = mixed_paths(targets, plain)
             concurrent = self.measure(
-                mixed[0], session=member_session, paths=mixed, connections=CONCURRENT_MEMBERS
+                mixed[0],
+                session=member_session,
+                paths=mixed,
+                connections=CONCURRENT_MEMBERS,
+                seconds=max(CONCURRENT_SECONDS, self.options["duration"]),
             )
             rss = worker_rss_mb(server.pid)
         finally:
@@ -235,7 +240,9 @@ class SizeRun:
         except urllib.error.HTTPError as error:
             return {"status": error.code, "queries": error.headers.get("X-DB-Queries")}
 
-    def measure(self, path, *, session=None, voters=None, paths=None, connections=None) -> dict:
+    def measure(
+        self, path, *, session=None, voters=None, paths=None, connections=None, seconds=None
+    ) -> dict:
         """Latency of ``path`` as a visitor, a logged-in member (``session``: no page
         cache) or as many members voting (``voters``); with ``paths``, each request asks
         for the next of them instead (pages not cached yet: ``path`` is one of them)."""
@@ -271,7 +278,7 @@ class SizeRun:
             stats = run_wrk(
                 self.base + path,
                 script.name,
-                seconds=self.options["duration"],
+                seconds=seconds or self.options["duration"],
                 connections=connections or self.options["connections"],
             )
         finally:
