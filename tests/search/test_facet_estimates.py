@@ -204,3 +204,9 @@ def test_the_sample_is_taken_even_when_the_time_budget_is_spent(many, monkeypatc
     with TimeLimit("default", 1000, budget_ms=0) as limit:
         found = matches.fetch(Paper.objects.published(), limit, "all")
     assert found is not None and found.ids
+
+
+def test_the_api_says_which_counts_are_estimates(client, many):
+    body = client.get("/api/v1/papers/", {"q": "graph"}).json()
+    assert body["count_is_estimate"] is True
+    assert "author" in body["facets_estimated"] and body["facets_unavailable"] == []
