@@ -165,13 +165,15 @@ def catalogue_search(
         )
     number = params.get("page")
     if sort == "relevance" and approximate is None:
-        ranked = engines.with_rank(results, query).order_by(*engines.RELEVANCE_ORDER)
-        outcome.page_obj, outcome.page_error = _page(
-            _listing(ranked, cards), total, per_page, number
+        # At most engines.RANK_CANDIDATES matches are scored (the most upvoted when more
+        # match): by design, not a fallback, so nothing is marked degraded.
+        ranked = engines.ranked(
+            results, query, total=total, listing=lambda papers: _listing(papers, cards)
         )
+        outcome.page_obj, outcome.page_error = _page(ranked, total, per_page, number)
         if outcome.page_obj is not None and not _load_in_time(outcome.page_obj):
-            # Ranking every match would take too long (a very common word): fall back
-            # to an order an index gives, and say so.
+            # Even that took too long (a busy database): fall back to an order an index
+            # gives, and say so.
             outcome.notices.append(
                 "So many papers match that they are shown most upvoted first rather than "
                 "by relevance; add words or filters to narrow the search."

@@ -56,6 +56,9 @@ class ParsedQuery:
     groups: tuple[tuple[Term, ...], ...] = ()
     excluded: tuple[Term, ...] = ()
     notices: tuple[str, ...] = field(default=(), compare=False)
+    # Words typed next to each other (two plain words, with the common words typed
+    # between them): ranking prefers papers that have them side by side.
+    neighbours: tuple[tuple[str, ...], ...] = field(default=(), compare=False)
 
     def __bool__(self) -> bool:
         return bool(self.groups)
@@ -74,7 +77,22 @@ class ParsedQuery:
 
     def positive(self) -> "ParsedQuery":
         """The query without its exclusions (ranking scores what was asked for)."""
-        return ParsedQuery(text=self.text, groups=self.groups)
+        return ParsedQuery(text=self.text, groups=self.groups, neighbours=self.neighbours)
+
+    def phrases(self) -> tuple[tuple[str, ...], ...]:
+        """What ranking looks for side by side, in this order: every phrase searched for
+        (quoted, or written as one word such as ``GPT-4``) and every two plain words
+        typed next to each other (``world model``; ``proving in isabelle`` keeps the
+        common word between them). Empty for a single word or words joined by ``or``."""
+        found = [
+            term.words
+            for group in self.groups
+            if len(group) == 1
+            for term in group
+            if len(term.words) > 1
+        ]
+        found += [pair for pair in self.neighbours if pair not in found]
+        return tuple(found)
 
     def any_words(self) -> str:
         """Every term joined by ``or``: the loosest search with these words."""
@@ -132,23 +150,32 @@ def parse_query(text: str | None) -> ParsedQuery:
     excluded: list[Term] = []
     join_next = False
     dropped_stop_words = False
+    # What was typed, in order: ("word", word, group index) for a plain word starting a
+    # group, ("stop", word) for a common word left out, None for anything else.
+    sequence: list[tuple | None] = []
     for kind, value, negated in tokens:
         if kind == "or":
             join_next = bool(groups)
+            sequence.append(None)
             continue
         words = tuple(word.lower() for word in WORD.findall(value))
         if kind == "word" and len(words) == 1 and words[0] in STOP_WORDS:
             dropped_stop_words = True
+            sequence.append(None if negated else ("stop", words[0]))
             continue
         if not words:
             continue
         term = Term(words=words, quoted=kind == "phrase")
         if negated:
             excluded.append(term)
+            sequence.append(None)
         elif join_next:
             groups[-1].append(term)
+            sequence.append(None)
         else:
             groups.append([term])
+            plain = kind == "word" and len(words) == 1
+            sequence.append(("word", words[0], len(groups) - 1) if plain else None)
         join_next = False
 
     total = sum(len(group) for group in groups) + len(excluded)
@@ -172,7 +199,32 @@ def parse_query(text: str | None) -> ParsedQuery:
         groups=tuple(tuple(group) for group in groups),
         excluded=tuple(excluded),
         notices=tuple(notices),
+        neighbours=_neighbours(sequence, groups),
     )
+
+
+def _neighbours(sequence, groups) -> tuple[tuple[str, ...], ...]:
+    """Two plain words typed one after the other (only common words between them),
+    each a group of its own (not joined to another by ``or``) that was kept."""
+
+    def alone(index):
+        return index < len(groups) and len(groups[index]) == 1
+
+    found, previous, between = [], None, []
+    for item in sequence:
+        if item is None:
+            previous, between = None, []
+        elif item[0] == "stop":
+            if previous is not None:
+                between.append(item[1])
+        else:
+            _, word, index = item
+            if previous is not None and alone(previous[1]) and alone(index):
+                pair = (previous[0], *between, word)
+                if pair not in found:
+                    found.append(pair)
+            previous, between = (word, index), []
+    return tuple(found)
 
 
 def _tokenize(text: str) -> tuple[list[tuple[str, str, bool]], bool]:

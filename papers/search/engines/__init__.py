@@ -6,11 +6,15 @@ engine translates the same parsed query (papers/search/query.py):
 * PostgreSQL (``postgres.py``): a ``tsvector`` column ``core_paper.search_vector``
   (english configuration; title weight A, authors and topic names B, abstract C)
   kept by a trigger, a GIN index on it, ``websearch_to_tsquery`` queries ranked
-  with ``ts_rank``, ``ts_headline`` snippets, and trigram indexes (pg_trgm) on
+  with ``ts_rank_cd``, ``ts_headline`` snippets, and trigram indexes (pg_trgm) on
   author and topic names for approximate name matches.
 * SQLite (``sqlite.py``): an FTS5 table ``paper_search`` over the same columns
   (porter stemming), kept in step with ``core_paper`` by triggers, ranked with
   ``bm25`` column weights, ``snippet()`` snippets.
+
+Both rank phrases first (the query's phrases side by side, in the title above
+elsewhere), then by the text rank; ``ranked`` scores at most ``RANK_CANDIDATES``
+matches (docs/search.md, "Ranking").
 
 The index's tables, triggers and rebuild are in papers/search/schema.py.
 
@@ -37,6 +41,12 @@ SQLITE = SqliteEngine()
 
 # The order of results by relevance (``with_rank`` annotates ``search_rank``).
 RELEVANCE_ORDER = (F("search_rank").desc(), "-upvote_count", "-id")
+# The order that picks the papers to rank when too many match (an index on both
+# databases: ``paper_top_idx``), and the order of the matches after them.
+CANDIDATE_ORDER = ("-upvote_count", "-id")
+# At most this many matches are scored: enough for every match of a narrow search
+# (ranked exactly as if there were no bound) and for the first pages of a broad one.
+RANK_CANDIDATES = 1000
 
 
 def _vendor(queryset_or_alias) -> str:
@@ -58,6 +68,78 @@ def filter_matching(queryset, query: ParsedQuery):
 def with_rank(queryset, query: ParsedQuery):
     """``queryset`` annotated with ``search_rank`` (higher is better)."""
     return queryset.annotate(search_rank=_engine(queryset).rank(query))
+
+
+def ranked(queryset, query: ParsedQuery, *, total: int, listing=None):
+    """The papers of ``queryset`` (the matches of ``query``, ``total`` of them) best
+    first, each with ``search_rank``: a query set, or when more than
+    ``RANK_CANDIDATES`` match a ``BoundedRanking`` (sliced like one). ``listing``
+    adds what the page reads with the papers (``select_related``...).
+
+    Scoring every match of a broad search ("learning" in most of a million papers)
+    would read every match; instead the ``RANK_CANDIDATES`` most upvoted matches
+    (``candidates``: an index gives them) are scored and come first, best first, then
+    the other matches most upvoted first. With ``total`` at most the bound, every
+    match is scored: the same order as without one.
+    """
+    listing = listing or (lambda papers: papers)
+    if total <= RANK_CANDIDATES:
+        return listing(with_rank(queryset, query).order_by(*RELEVANCE_ORDER))
+    candidates = _engine(queryset).candidates(queryset, RANK_CANDIDATES)
+    # The candidates are matches already: the papers are read by id, not searched again.
+    scored = queryset.model._default_manager.using(queryset.db).filter(pk__in=candidates)
+    return BoundedRanking(
+        listing(with_rank(scored, query).order_by(*RELEVANCE_ORDER)),
+        listing(queryset.order_by(*CANDIDATE_ORDER)),
+        RANK_CANDIDATES,
+    )
+
+
+class BoundedRanking:
+    """Relevance order over many matches: ``scored`` (the first ``bound`` matches of
+    ``rest``, best first), then ``rest`` from its ``bound``-th paper on. Sliced as a
+    query set is (a paginator's object list): each slice is one query, or two when it
+    spans both parts."""
+
+    def __init__(self, scored, rest, bound):
+        self.scored, self.rest, self.bound = scored, rest, bound
+
+    @property
+    def db(self):
+        return self.scored.db
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("BoundedRanking supports only slices")
+        start, stop = index.start or 0, index.stop
+        if stop is None:
+            raise TypeError("BoundedRanking needs the end of the slice")
+        if stop <= self.bound:
+            return self.scored[start:stop]
+        if start >= self.bound:
+            return self.rest[start:stop]
+        return _Joined(self.scored[start : self.bound], self.rest[self.bound : stop])
+
+
+class _Joined:
+    """Two query sets one after the other, read when first iterated."""
+
+    def __init__(self, first, second):
+        self.parts, self.papers = (first, second), None
+
+    def _load(self):
+        if self.papers is None:
+            self.papers = [paper for part in self.parts for paper in part]
+        return self.papers
+
+    def __iter__(self):
+        return iter(self._load())
+
+    def __len__(self):
+        return len(self._load())
+
+    def __getitem__(self, index):
+        return self._load()[index]
 
 
 def snippets(query: ParsedQuery, paper_ids: Iterable[int], *, using="default") -> dict:

@@ -2,6 +2,7 @@
 ``websearch_to_tsquery`` matches, ``ts_headline`` snippets, trigram name matches, and
 "more like this" terms whose rarity comes from the planner's statistics."""
 
+import json
 import math
 import re
 from functools import reduce
@@ -10,12 +11,11 @@ from operator import or_
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
-    SearchRank,
     SearchVectorField,
     TrigramWordSimilarity,
 )
 from django.db import connections
-from django.db.models import Expression, FloatField, Q, Value
+from django.db.models import BooleanField, Expression, F, FloatField, Q, Value
 from django.db.models.expressions import Col
 from django.db.models.functions import Left, Length, Replace
 from django.utils.safestring import mark_safe
@@ -56,10 +56,37 @@ class _PaperColumn(Expression):
         return Col(query.get_initial_alias(), target)
 
 
+class _VectorSQL(Expression):
+    """SQL over the paper's ``search_vector`` (written ``{vector}`` in ``template``)."""
+
+    def __init__(self, template, params, output_field):
+        super().__init__(output_field=output_field)
+        self.template, self.params = template, list(params)
+        self.vector = _PaperColumn("search_vector", SearchVectorField())
+
+    def get_source_expressions(self):
+        return [self.vector]
+
+    def set_source_expressions(self, exprs):
+        (self.vector,) = exprs
+
+    def as_sql(self, compiler, connection):
+        vector, _ = compiler.compile(self.vector)
+        return self.template.replace("{vector}", vector), self.params
+
+
 class PostgresEngine:
     CONFIG = "english"
     # ts_rank weights for D, C, B, A: title (A) beats authors and topics (B) beat abstract (C).
     WEIGHTS = [0.05, 0.2, 0.5, 1.0]
+    # The index's fields (tsvector weights): title, authors and topics, abstract.
+    FIELDS = ("A", "B", "C")
+    # Label every lexeme of a phrase's tsquery (text form) with a weight: 'a' <-> 'b'
+    # becomes 'a':X <-> 'b':X. Searched words are \w+ runs: their lexemes have no quote.
+    _LABEL = (
+        "regexp_replace(phraseto_tsquery('english', %s)::text, "
+        r"""'''(\s|$)', ''':{}\1', 'g')"""
+    )
 
     def _tsquery(self, query):
         return SearchQuery(query.websearch(), search_type="websearch", config=self.CONFIG)
@@ -67,16 +94,95 @@ class PostgresEngine:
     def _vector(self):
         return _PaperColumn("search_vector", SearchVectorField())
 
+    def _phrase_sql(self, words, fields=FIELDS, *, prefixes=False) -> tuple[str, list]:
+        """A tsquery for ``words`` side by side inside one of ``fields``: a phrase must not
+        run from the end of the title into the abstract, as it cannot on SQLite.
+
+        ``prefixes``: each word may also begin a hyphenated word. The english parser
+        gives "model-based" a position of its own before "model" and "based", so
+        "language model-based" has no 'languag' <-> 'model' but has 'languag' <-> 'model':*
+        (ranking uses this; a quoted phrase keeps to the words)."""
+        label = "*{}" if prefixes else "{}"
+        parts = [self._LABEL.format(label.format(field)) + "::tsquery" for field in fields]
+        return "(" + " || ".join(parts) + ")", [" ".join(words)] * len(fields)
+
+    def _term_sql(self, term) -> tuple[str, list]:
+        if len(term.words) == 1:
+            return f"plainto_tsquery('{self.CONFIG}', %s)", [term.words[0]]
+        return self._phrase_sql(term.words)
+
+    def _query_sql(self, query) -> tuple[str, list]:
+        """The tsquery of ``query``: ``websearch_to_tsquery`` of it, or when it has a
+        phrase the same built term by term with each phrase kept inside one field."""
+        terms = [term for group in query.groups for term in group] + list(query.excluded)
+        if not any(len(term.words) > 1 for term in terms):
+            return f"websearch_to_tsquery('{self.CONFIG}', %s)", [query.websearch()]
+        parts, params = [], []
+        for group in query.groups:
+            sqls = []
+            for term in group:
+                sql, term_params = self._term_sql(term)
+                sqls.append(sql)
+                params += term_params
+            parts.append("(" + " || ".join(sqls) + ")")
+        for term in query.excluded:
+            sql, term_params = self._term_sql(term)
+            parts.append(f"!!{sql}")
+            params += term_params
+        return "(" + " && ".join(parts) + ")", params
+
     def filter(self, queryset, query):
-        return queryset.alias(_search_vector=self._vector()).filter(
-            _search_vector=self._tsquery(query)
-        )
+        sql, params = self._query_sql(query)
+        return queryset.filter(_VectorSQL("{vector} @@ " + sql, params, BooleanField()))
 
     def rank(self, query):
-        # Normalisation 1 divides by 1 + log(length), so long abstracts do not win by volume.
-        return SearchRank(
-            self._vector(), self._tsquery(query.positive()), weights=self.WEIGHTS, normalization=1
-        )
+        """Higher is better: phrases first, then how well the words match.
+
+        * 1 shared by the query's phrases (``query.phrases()``: those quoted and the words
+          typed side by side) found side by side in a field, and 1 more shared by those
+          found in the title;
+        * plus ``ts_rank_cd`` (cover density: the closer the words, the higher) with the
+          field weights, normalisation 1 (divided by 1 + log(length): long abstracts do
+          not win by volume) and 32 (scaled to below 1, so it orders papers within a tier).
+        """
+        sql, params = self._query_sql(query.positive())
+        weights = "'{" + ", ".join(str(w) for w in self.WEIGHTS) + "}'::float4[]"
+        parts = [f"ts_rank_cd({weights}, {{vector}}, {sql}, 1|32)"]
+        phrases = query.phrases()
+        for words in phrases:
+            anywhere, anywhere_params = self._phrase_sql(words, prefixes=True)
+            title, title_params = self._phrase_sql(words, ("A",), prefixes=True)
+            parts.append(
+                f"(CASE WHEN {{vector}} @@ {anywhere} "
+                f"THEN 1 + ({{vector}} @@ {title})::int ELSE 0 END)::float8 / {len(phrases)}"
+            )
+            params += anywhere_params + title_params
+        return _VectorSQL(" + ".join(parts), params, FloatField())
+
+    # Reading a paper down the index of the most upvoted costs about twice as much as
+    # reading it from a bitmap of the full-text index's matches: the walk must read
+    # each paper's search vector (out of line, compressed) to test it.
+    WALK_COST = 2
+
+    def candidates(self, queryset, limit):
+        """The ids of the ``limit`` most upvoted papers of ``queryset`` (matches), read
+        the cheaper of two ways, as the planner's estimates tell: down ``paper_top_idx``
+        testing each paper until ``limit`` match (papers / matches * limit papers read:
+        a common word), or every match from the full-text index, then the top ``limit``
+        (a rarer one). The planner, left to itself, walks the index for both."""
+        papers = self._estimated_rows(Paper.objects.using(queryset.db).published())
+        matches = max(self._estimated_rows(queryset), 1)
+        order = ("-upvote_count", "-id")
+        if self.WALK_COST * limit * papers / matches > matches:
+            # Sorted by an expression: no index gives this order, so the matches come
+            # from the full-text index (a bitmap) and are sorted in memory.
+            order = ((F("upvote_count") + 0).desc(), F("id").desc())
+        return queryset.order_by(*order).values("pk")[:limit]
+
+    @staticmethod
+    def _estimated_rows(queryset) -> float:
+        plan = json.loads(queryset.order_by().explain(format="json"))
+        return float(plan[0]["Plan"]["Plan Rows"])
 
     def snippets(self, query, ids, using):
 

@@ -33,15 +33,24 @@ from ..terms import (
 
 
 class _FtsRank(Expression):
-    """``-bm25`` of the paper's FTS5 row for a query: a correlated subquery."""
+    """The relevance of the paper's FTS5 row to a query (higher is better): correlated
+    subqueries on ``paper_search``, each a lookup of one row.
+
+    * 1 shared by the query's phrases (``ParsedQuery.phrases()``: those quoted and the
+      words typed side by side) found side by side in a column, and 1 more shared by
+      those found in the title;
+    * plus ``-bm25`` with column weights, scaled to below 1 (``b / (1 + b)``), so it
+      orders papers within a tier.
+    """
 
     output_field = FloatField()
     # bm25 column weights: title, authors, topics, abstract.
     WEIGHTS = (10.0, 4.0, 3.0, 1.0)
 
-    def __init__(self, match, alias=None):
+    def __init__(self, match, phrases=(), alias=None):
         super().__init__()
         self.match = match
+        self.phrases = tuple(phrases)
         self.alias = alias
 
     def resolve_expression(self, query=None, *args, **kwargs):
@@ -56,12 +65,20 @@ class _FtsRank(Expression):
 
     def as_sql(self, compiler, connection):
         weights = ", ".join(str(w) for w in self.WEIGHTS)
-        table = compiler.quote_name(self.alias)
-        return (
-            f"(SELECT -bm25(paper_search, {weights}) FROM paper_search "
-            f"WHERE paper_search MATCH %s AND paper_search.rowid = {table}.id)",
-            [self.match],
-        )
+        row = f"paper_search.rowid = {compiler.quote_name(self.alias)}.id"
+        parts = [
+            f"(SELECT b / (1 + b) FROM (SELECT -bm25(paper_search, {weights}) AS b "
+            f"FROM paper_search WHERE paper_search MATCH %s AND {row}))"
+        ]
+        params = [self.match]
+        found = f"EXISTS (SELECT 1 FROM paper_search WHERE paper_search MATCH %s AND {row})"
+        for words in self.phrases:
+            phrase = '"' + " ".join(words) + '"'
+            parts.append(
+                f"(CASE WHEN {found} THEN 1 + {found} ELSE 0 END) * 1.0 / {len(self.phrases)}"
+            )
+            params += [phrase, f"title : {phrase}"]
+        return "(" + " + ".join(parts) + ")", params
 
 
 class SqliteEngine:
@@ -73,7 +90,11 @@ class SqliteEngine:
         )
 
     def rank(self, query):
-        return _FtsRank(query.fts5())
+        return _FtsRank(query.fts5(), query.phrases())
+
+    def candidates(self, queryset, limit):
+        """The ids of the ``limit`` most upvoted papers of ``queryset``."""
+        return queryset.order_by("-upvote_count", "-id").values("pk")[:limit]
 
     def snippets(self, query, ids, using):
         placeholders = ", ".join(["%s"] * len(ids))
