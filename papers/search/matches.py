@@ -30,6 +30,7 @@ from django.db.models import F
 SAMPLE_SEED = 17
 MIN_PERCENT = 0.05
 SYSTEM_MIN_PAGES = 1000  # smaller tables are sampled row by row
+MAX_SAMPLED_ROWS = 20_000  # a sample reads at most about this many rows of the table
 FEW = 10  # a sample this small means the planner's estimate was far too high
 
 
@@ -89,7 +90,7 @@ def fetch(queryset, limit, name: str, *, exact: bool = False) -> Matches | None:
         planned = None if exact else planned_rows(queryset)
     except EmptyResultSet:  # a condition nothing can meet (``none()``, an empty list)
         return Matches([])
-    if planned is None or planned <= 4 * cap:
+    if planned is None or planned <= cap:
         bound = None if exact else cap + 1
         ids = limit.run(name, lambda: list(_ids(queryset)[:bound]))
         if ids is not None and (exact or len(ids) <= cap):
@@ -128,6 +129,9 @@ def _sample(queryset, planned: int, *, recheck: bool = True) -> Matches:
     with connection.cursor() as cursor:
         cursor.execute("SELECT relpages, reltuples FROM pg_class WHERE oid = %s::regclass", [table])
         pages, rows = cursor.fetchone()
+        if rows and rows > 0:
+            # The sample's cost is the rows it reads and tests, whatever they match.
+            percent = max(MIN_PERCENT, min(percent, 100.0 * MAX_SAMPLED_ROWS / rows))
         # Whole pages of a large table; rows of a small one (a page holds many rows).
         method = "SYSTEM" if pages >= SYSTEM_MIN_PAGES else "BERNOULLI"
         tablesample = f"TABLESAMPLE {method} ({percent:.4f}) REPEATABLE ({SAMPLE_SEED})"
