@@ -27,9 +27,11 @@ from papers.core.models import Authorship, Category, Paper, Topic
 from papers.core.timelimit import TimeLimit
 
 from . import engines, similar
-from .facets import FacetResult, facet_counts
+from .facets import FacetResult, author_facet_matching, facet_counts
 from .filters import FILTER_NAMES, SORTS, PaperFilterSet
-from .query import ParsedQuery
+from .query import ParsedQuery, strip_control_characters
+
+MAX_FIND_AUTHOR_LENGTH = 100
 
 
 @dataclass
@@ -70,6 +72,7 @@ class CatalogueSearch:
     messages: list[str] = field(default_factory=list)  # problems with the request
     notices: list[str] = field(default_factory=list)  # how the search was understood
     like: Paper | None = None  # ``like``: the paper whose similar papers these are
+    find_author: str = ""  # the author facet lists only the authors whose name has this
 
     @property
     def is_bad_request(self) -> bool:
@@ -92,12 +95,14 @@ def catalogue_search(
     per_page: int | None = None,
     expanded=(),
     cards: bool = False,
+    find_author: str = "",
 ) -> CatalogueSearch:
     """Everything the catalogue page shows for the query string ``params``.
 
     ``topic``: the topic of ``/topics/<slug>/``, always selected.
     ``cards``: the page shows paper cards (papers/web/cards.py reads their related
     rows when it needs them); otherwise the papers come with every related row.
+    ``find_author``: part of a name; the author facet lists the authors who have it.
     """
     per_page = per_page or settings.PAPERS_PER_PAGE
     data = params.copy()
@@ -131,6 +136,16 @@ def catalogue_search(
             )
             facets = _facets(selection, expanded)
 
+    find_author = " ".join(strip_control_characters(find_author or "").split())[
+        :MAX_FIND_AUTHOR_LENGTH
+    ]
+    if find_author:
+        narrowed = author_facet_matching(selection, find_author, facets.total)
+        facets = FacetResult(
+            facets=[narrowed if f.name == "author" else f for f in facets.facets],
+            total=facets.total,
+        )
+
     total, capped = facets.total, False
     results = selection.papers()
     if total is None:  # the counts ran out of time: count up to the page window only
@@ -158,6 +173,7 @@ def catalogue_search(
         messages=filterset.error_messages,
         notices=list(query.notices),
         like=filterset.like_paper,
+        find_author=find_author,
     )
     if filterset.like_paper and ranking is None:
         outcome.notices.append(

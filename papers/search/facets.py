@@ -30,11 +30,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
 from papers.core import degraded
 from papers.core.models import Author, Authorship, CodeLink, Paper
+from papers.core.names import ascii_slug
 from papers.core.timelimit import TimeLimit
 
 from .matches import Matches, fetch
@@ -74,6 +75,7 @@ class Facet:
     truncated: bool = False  # more options exist than are listed
     available: bool = True  # False when the counts could not be computed in time
     estimated: bool = False  # the counts are estimates from a sample
+    name_contains: str = ""  # the options are only those whose name has this text
 
     def as_dict(self) -> dict:
         return {
@@ -85,6 +87,7 @@ class Facet:
             "truncated": self.truncated,
             "available": self.available,
             "estimated": self.estimated,
+            **({"name_contains": self.name_contains} if self.name_contains else {}),
         }
 
 
@@ -245,13 +248,13 @@ def _has_code_facet(cube, year, has_code, total) -> Facet:
 
 
 def _grouped(queryset, value, label=None, size=DEFAULT_SIZE, distinct=False):
-    """``size + 1`` rows of ``(value, label, n)``, most papers first."""
+    """``size + 1`` rows of ``(value, label, n)``, most papers first, then by label."""
     fields = [value, label] if label else [value]
     rows = (
         queryset.order_by()
         .values_list(*fields)
         .annotate(n=Count("paper_id", distinct=distinct))
-        .order_by("-n", value)[: size + 1]
+        .order_by("-n", *fields)[: size + 1]
     )
     return [(row[0], row[1], row[-1]) if label else (row[0], row[0], row[1]) for row in rows]
 
@@ -284,25 +287,32 @@ def _topic_facet(selection, matches, size, limit, total) -> Facet:
     return _fill(facet, rows, size, matches=matches)
 
 
-def _author_facet(selection, matches, size, limit, total) -> Facet:
+def _author_facet(selection, matches, size, limit, total, name_contains="") -> Facet:
     selected = selection.active("author")
     facet = Facet(name="author", label="Author", multiple=True)
     facet.selected = [FacetOption(a.slug, a.name, total) for a in selected]
     if matches is None:
         return _fill(facet, None, size)
-    rows, matches = _counted(limit, "author", matches, lambda m: _top_authors(m, selected, size))
+    rows, matches = _counted(
+        limit, "author", matches, lambda m: _top_authors(m, selected, size, name_contains)
+    )
     return _fill(facet, rows, size, matches=matches)
 
 
-def _top_authors(matches, selected, size) -> list:
+def _top_authors(matches, selected, size, name_contains="") -> list:
     """The authors with most matches: grouped by id first, then only the first
     ``size + 1`` are joined to their names (not every authorship)."""
     if not matches.ids:
         return []
+    authorships = _among(Authorship.objects, "paper_id", matches).exclude(author__in=selected)
+    if name_contains:
+        # "mutny" finds "Mojmír Mutný": the slug is the name without accents.
+        condition = Q(author__name__icontains=name_contains)
+        if slug := ascii_slug(name_contains, fallback=""):
+            condition |= Q(author__slug__contains=slug)
+        authorships = authorships.filter(condition)
     grouped = (
-        _among(Authorship.objects, "paper_id", matches)
-        .exclude(author__in=selected)
-        .order_by()
+        authorships.order_by()
         .values_list("author_id")
         .annotate(n=Count("paper_id"))
         .order_by("-n", "author_id")[: size + 1]
@@ -314,10 +324,25 @@ def _top_authors(matches, selected, size) -> list:
         cursor.execute(
             f"SELECT a.{quote('slug')}, a.{quote('name')}, g.n FROM ({sql}) g "
             f"JOIN {quote(Author._meta.db_table)} a ON a.{quote('id')} = g.{quote('author_id')} "
-            f"ORDER BY g.n DESC, a.{quote('slug')}",
+            f"ORDER BY g.n DESC, a.{quote('name')}, a.{quote('slug')}",
             params,
         )
         return [tuple(row) for row in cursor.fetchall()]
+
+
+def author_facet_matching(
+    selection, name_contains: str, total, *, time_limit_ms: int | None = None
+) -> Facet:
+    """The author facet narrowed to the authors whose name contains ``name_contains``
+    (the catalogue's "find an author" box): up to ``EXPANDED_SIZE`` of them, most
+    papers first, with the same counts as the whole facet."""
+    if time_limit_ms is None:
+        time_limit_ms = settings.SEARCH_FACET_TIME_LIMIT_MS
+    with TimeLimit(selection.base.db, time_limit_ms, part=degraded.FACETS) as limit:
+        matches = fetch(selection.papers(), limit, "matches (all)")
+        facet = _author_facet(selection, matches, EXPANDED_SIZE, limit, total, name_contains)
+    facet.name_contains = name_contains
+    return facet
 
 
 def _category_facet(selection, shared, size, limit, total, *, exact=False) -> Facet:

@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from .theme import theme_from
+
 # Pages a "Log in" link should not come back to after logging in.
 ACCOUNT_PAGES = frozenset(
     {
@@ -15,4 +17,8 @@ ACCOUNT_PAGES = frozenset(
 
 
 def site(request):
-    return {"site_name": settings.SITE_NAME, "account_pages": ACCOUNT_PAGES}
+    return {
+        "site_name": settings.SITE_NAME,
+        "account_pages": ACCOUNT_PAGES,
+        "theme": theme_from(request),
+    }

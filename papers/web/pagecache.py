@@ -17,7 +17,8 @@ other than 200, responses that set cookies, pages whose rendering asked for
 a CSRF token or a CSP nonce (neither may be shared between visitors), and
 pages with a degraded part (papers/core/degraded.py: facet counts that ran out
 of time, a relevance fallback...): the next visitor gets a fresh attempt.
-Pages are kept per host and scheme as well as per path.
+Pages are kept per host and scheme as well as per path, and per theme (light,
+dark or the system's: papers/web/theme.py).
 """
 
 import hashlib
@@ -30,6 +31,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from papers.core import degraded
 from papers.core.versions import catalogue_version
+
+from .theme import theme_from
 
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Robots-Tag")
 
@@ -45,8 +48,10 @@ def _cacheable_request(request) -> bool:
 
 def _key(request, version: int) -> str:
     # The host and scheme too: a page names its own address (canonical link, og:url),
-    # so a page rendered for one allowed host is never served to another.
+    # so a page rendered for one allowed host is never served to another. And the
+    # reader's theme, which the page carries (papers/web/theme.py).
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    address = f"{theme_from(request)} {address}"
     digest = hashlib.sha256(address.encode()).hexdigest()
     return f"pagecache:page:{version}:{digest}"
 

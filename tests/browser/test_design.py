@@ -109,7 +109,9 @@ def test_on_a_laptop_the_filters_are_always_open(page, catalogue):
     page.goto("/papers/?q=learning")
     expect(page.locator(".facets summary")).to_be_hidden()
     expect(page.get_by_role("heading", name="Topic", exact=True)).to_be_visible()
-    expect(page.get_by_role("searchbox", name="Search the catalogue")).to_be_visible()
+    # One search box for papers, in the header (the other finds an author).
+    expect(page.get_by_role("searchbox", name=re.compile(r"^Search"))).to_have_count(1)
+    expect(page.get_by_role("searchbox", name="Search papers")).to_have_value("learning")
 
 
 def luminance(page, selector, prop):

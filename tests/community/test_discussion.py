@@ -363,7 +363,9 @@ class TestCountsAndFeed:
         paper = make_paper(listed_on=dt.date(2026, 11, 20), submitted_by=ada)
         week = "/papers/week/2026-W47/"
         first = text(client.get(week))
-        assert "0 comments" in first and 'submitted by <a href="/users/ada/">@ada</a>' in first
+        # No comment yet: no count (cards say nothing rather than "0 comments").
+        assert "comment-count" not in first
+        assert 'submitted by <a href="/users/ada/">@ada</a>' in first
         services.comment_create(paper=paper, author=ada, body="One")
         with CaptureQueriesContext(connection) as queries:
             second = text(client.get(week))

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 PARAMETERS = sorted(
     set(PaperFilterSet.base_filters)
     | {"page", "per_page", "more", "q", "sort", "email", "frequency", "topic", "next"}
-    | {"tab", "comments", "comments_page", "kind", "date"}
+    | {"tab", "comments", "comments_page", "kind", "date", "theme", "find_author"}
 )
 GROUPS = {
     "catalogue": ("paper_list", "topic_detail", "paper_list_bibtex", "home"),
@@ -41,7 +41,7 @@ GROUPS = {
     "accounts": ("member_detail", "signup", "login", "password_reset", "password_reset_done",
                  "password_reset_confirm", "password_reset_complete", "password_change",
                  "password_change_done", "subscribe", "subscribe_sent", "subscribe_confirm",
-                 "unsubscribe", "submit", "healthz"),
+                 "unsubscribe", "submit", "healthz", "theme"),
     "community": ("profile_edit", "paper_comments", "paper_comments_by_pk", "comment_edit",
                   "comment_delete", "comment_report", "notifications", "notification_emails_off",
                   "collection_list", "collection_detail", "collection_edit", "collection_delete",

@@ -41,7 +41,13 @@ def topic_detail(request, slug):
 
 def _render_catalogue(request, template, *, topic=None, **context):
     expanded = [name for name in dict.fromkeys(request.GET.getlist("more")) if name in FILTER_NAMES]
-    result = catalogue_search(request.GET, topic=topic, expanded=expanded, cards=True)
+    result = catalogue_search(
+        request.GET,
+        topic=topic,
+        expanded=expanded,
+        cards=True,
+        find_author=request.GET.get("find_author", ""),
+    )
     if result.page_error:
         status = 404
     elif result.is_bad_request:
