@@ -97,8 +97,11 @@ worker: migrate
 	$(MANAGE) db_worker --queue-name default --interval 2 $(WORKER_ARGS)
 
 # Benchmark on PostgreSQL at 10k, 100k and 1M papers (BENCH_SIZES=10000,100000 to choose);
-# tools/bench, docs/performance.md. Needs wrk (apt-get install wrk).
+# tools/bench, docs/performance.md. Needs wrk: installed with apt-get when run as root,
+# otherwise it stops and says so.
 bench: install
-	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install -y wrk"; exit 1; }
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& apt-get install -y wrk; } || { command -v wrk >/dev/null; } \
+		|| { echo "make bench needs wrk: sudo apt-get install -y wrk"; exit 1; }
 	DJANGO_SETTINGS_MODULE=tools.bench.settings $(MANAGE) benchmark \
 		--sizes $${BENCH_SIZES:-10000,100000,1000000} $(BENCH_ARGS)

@@ -304,9 +304,14 @@ TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0)
 # expands beyond it fails cleanly); the admin's upload page has its own, lower limit.
 IMPORT_MAX_BYTES = env.integer("IMPORT_MAX_BYTES", 4 << 30)
 
-# Search: each facet query gives up after this long (its counts show as unavailable);
+# Search: facet counts are exact up to SEARCH_FACET_EXACT_LIMIT matching papers; above
+# it they are estimates from a sample of about SEARCH_FACET_SAMPLE_SIZE matches, shown
+# as "≈ 12,400" (papers/search/matches.py). Each facet query gives up after
+# SEARCH_FACET_TIME_LIMIT_MS (its counts then come from the sample, and are not cached);
 # facet counts are cached this many seconds; ranking by relevance gives up after this
 # long (the page falls back to most upvoted first); results can be paged this deep.
+SEARCH_FACET_EXACT_LIMIT = env.integer("SEARCH_FACET_EXACT_LIMIT", 10_000)
+SEARCH_FACET_SAMPLE_SIZE = env.integer("SEARCH_FACET_SAMPLE_SIZE", 3_000)
 SEARCH_FACET_TIME_LIMIT_MS = env.integer("SEARCH_FACET_TIME_LIMIT_MS", 200)
 SEARCH_FACET_CACHE_SECONDS = env.integer("SEARCH_FACET_CACHE_SECONDS", 60)
 # Counts precomputed by `manage.py warm_facets` (cron) are kept this long.

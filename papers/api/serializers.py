@@ -141,7 +141,8 @@ def catalogue_error(result) -> ApiError:
 def facet_lists(facets) -> dict:
     """``facets``: for each facet name, the selected options then the others, as
     ``{"value", "label", "count", "selected"}``, with the meaning of the counts on the page.
-    Also which facets list only their first options, and which could not be counted."""
+    Also which facets list only their first options, which were counted on a sample
+    (estimates), and which could not be counted."""
     return {
         "facets": {
             facet.name: [{**o.as_dict(), "selected": True} for o in facet.selected]
@@ -149,6 +150,7 @@ def facet_lists(facets) -> dict:
             for facet in facets.facets
         },
         "facets_truncated": [facet.name for facet in facets.facets if facet.truncated],
+        "facets_estimated": [facet.name for facet in facets.facets if facet.estimated],
         "facets_unavailable": [facet.name for facet in facets.facets if not facet.available],
     }
 

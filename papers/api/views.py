@@ -99,6 +99,7 @@ def paper_list(request):
     return {
         "count": result.total,
         "count_is_capped": result.total_is_capped,
+        "count_is_estimate": result.total_is_estimate,
         "page": page.number,
         "per_page": wanted.per_page,
         **api.page_links(request, page),

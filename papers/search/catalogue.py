@@ -63,6 +63,7 @@ class CatalogueSearch:
     facets: FacetResult
     total: int
     total_is_capped: bool = False  # more results than ``total`` (counting gave up)
+    total_is_estimate: bool = False  # ``total`` is an estimate from a sample
     page_obj: object = None  # a Page, or None when the page number is not valid
     page_error: str = ""
     snippets: dict = field(default_factory=dict)
@@ -166,6 +167,7 @@ def catalogue_search(
         facets=facets,
         total=total,
         total_is_capped=capped,
+        total_is_estimate=facets.estimated and not capped,
         approximate=approximate,
         params=_canonical_params(filterset, topic, expanded),
         messages=filterset.error_messages,
@@ -236,6 +238,7 @@ def _facets(selection: Selection, expanded) -> FacetResult:
     if result is None:
         result = facet_counts(selection, expanded=expanded)
         if result.complete:  # counts that ran out of time are never kept as if whole
+            # (estimates from a sample are a whole answer, kept as briefly)
             cache.set(key, result, seconds)
     return result
 
@@ -275,7 +278,9 @@ def warm_facet_cache(
         filterset = PaperFilterSet(QueryDict(variant), queryset=published)
         filterset.is_valid()
         started = time.monotonic()
-        result = facet_counts(Selection(filterset, published), time_limit_ms=time_limit_ms)
+        result = facet_counts(
+            Selection(filterset, published), time_limit_ms=time_limit_ms, exact=True
+        )
         complete = result.complete
         if complete:
             cache.set(_facet_cache_key(filterset, ()), result, settings.SEARCH_FACET_WARM_SECONDS)

@@ -11,11 +11,16 @@ it, given the search and the other active filters:
 * ``year``, ``has_code``, ``framework`` (one value): clicking replaces the value,
   so the count is grouped over the results without that filter.
 
-One grouped query per facet (``year`` and ``has_code`` share one, which also
-gives the total), never one per option. Each asks for ``size + 1`` rows to know
-whether there are more. Every facet query runs under a time limit
-(``settings.SEARCH_FACET_TIME_LIMIT_MS``); a facet that runs out of time is
-returned with ``available=False`` and the page says its counts are unavailable.
+The matching ids are fetched once per set of filters (papers/search/matches.py)
+and every facet groups over them: one grouped query per facet (``year`` and
+``has_code`` share one, which also gives the total), never one per option, and
+the search itself is not run again per facet. Each asks for ``size + 1`` rows to
+know whether there are more. When the matches are too many to count in a
+reader's time, the counts come from a sample and are estimates
+(``FacetResult.estimated``, ``Facet.estimated``): the page shows them as
+"≈ 12,400". Such counts are a whole answer (cached like exact ones); counts
+that fell back to a sample because the exact ones ran out of time
+(``settings.SEARCH_FACET_TIME_LIMIT_MS``) are marked degraded and never cached.
 
 ``Facet.as_dict()`` gives ``{"name", "label", "options": [{"value", "label",
 "count"}], ...}`` for a JSON API.
@@ -24,14 +29,19 @@ returned with ``available=False`` and the page says its counts are unavailable.
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 
 from papers.core import degraded
-from papers.core.models import Authorship, CodeLink, Paper
+from papers.core.models import Author, Authorship, CodeLink, Paper
 from papers.core.names import ascii_slug
 from papers.core.timelimit import TimeLimit
 
+from .matches import Matches, fetch
+
 DEFAULT_SIZE = 8
+FALLBACK_SAMPLE_SIZE = 500  # a count that ran out of time is made again on this many
 EXPANDED_SIZE = 50
 FRAMEWORK_LABELS = {
     "pytorch": "PyTorch",
@@ -64,6 +74,7 @@ class Facet:
     selected: list[FacetOption] = field(default_factory=list)
     truncated: bool = False  # more options exist than are listed
     available: bool = True  # False when the counts could not be computed in time
+    estimated: bool = False  # the counts are estimates from a sample
     name_contains: str = ""  # the options are only those whose name has this text
 
     def as_dict(self) -> dict:
@@ -75,6 +86,7 @@ class Facet:
             "selected": [option.as_dict() for option in self.selected],
             "truncated": self.truncated,
             "available": self.available,
+            "estimated": self.estimated,
             **({"name_contains": self.name_contains} if self.name_contains else {}),
         }
 
@@ -83,19 +95,30 @@ class Facet:
 class FacetResult:
     facets: list[Facet]
     total: int | None  # results of the whole search and filters; None if it timed out
+    estimated: bool = False  # ``total`` (and some counts) are estimates from a sample
+    fallback: bool = False  # some counts are estimates because exact ones ran out of time
 
     @property
     def complete(self) -> bool:
-        """Every count was computed (none ran out of time)."""
-        return self.total is not None and all(facet.available for facet in self.facets)
+        """Every count was computed as planned (none ran out of time): the result may be
+        cached."""
+        return (
+            self.total is not None
+            and not self.fallback
+            and all(facet.available for facet in self.facets)
+        )
 
     def __getitem__(self, name) -> Facet:
         return next(facet for facet in self.facets if facet.name == name)
 
 
-def facet_counts(selection, *, expanded=(), time_limit_ms: int | None = None) -> FacetResult:
+def facet_counts(
+    selection, *, expanded=(), time_limit_ms: int | None = None, exact: bool = False
+) -> FacetResult:
     """Every facet of the catalogue for a ``Selection`` (papers/search/catalogue.py: a
-    validated filter set over its base papers), and the total."""
+    validated filter set over its base papers), and the total.
+
+    ``exact``: count every match however many (counting ahead of readers)."""
     if time_limit_ms is None:
         time_limit_ms = settings.SEARCH_FACET_TIME_LIMIT_MS
     using = selection.base.db
@@ -108,29 +131,82 @@ def facet_counts(selection, *, expanded=(), time_limit_ms: int | None = None) ->
     has_code = None if has_code is None else has_code == "true"
 
     with TimeLimit(using, time_limit_ms, part=degraded.FACETS) as limit:
-        cube = limit.run("year", lambda: _year_code_cube(selection))
+        found: dict = {}
+
+        def matches(*names) -> Matches | None:
+            """The matches of the selection without the filters ``names`` (the active
+            ones), fetched once however many facets ask."""
+            left_out = frozenset(n for n in names if _is_active(selection.active(n)))
+            if left_out not in found:
+                label = "+".join(sorted(left_out)) or "all"
+                found[left_out] = fetch(
+                    selection.papers(exclude=left_out), limit, f"matches ({label})", exact=exact
+                )
+            return found[left_out]
+
+        cube_matches = matches("year", "has_code")
+        cube = None
+        if cube_matches is not None:
+            cube, cube_matches = _counted(
+                limit, "year", cube_matches, lambda m: _year_code_cube(m, using)
+            )
         total = None
         if cube is not None:
-            total = sum(
-                n
-                for (y, code), n in cube.items()
-                if (year is None or y == year) and (has_code is None or code == has_code)
+            total = cube_matches.count(
+                sum(
+                    n
+                    for (y, code), n in cube.items()
+                    if (year is None or y == year) and (has_code is None or code == has_code)
+                )
             )
+            cube = {key: cube_matches.count(n) for key, n in cube.items()}
         facets = [
-            _topic_facet(selection, size("topic"), limit, total),
-            _category_facet(selection, size("category"), limit, total),
+            _topic_facet(selection, matches(), size("topic"), limit, total),
+            _category_facet(selection, matches, size("category"), limit, total, exact=exact),
             _year_facet(cube, year, has_code, size("year"), total),
             _has_code_facet(cube, year, has_code, total),
-            _framework_facet(selection, size("framework"), limit, total),
-            _author_facet(selection, size("author"), limit, total),
+            _framework_facet(selection, matches("framework"), size("framework"), limit, total),
+            _author_facet(selection, matches(), size("author"), limit, total),
         ]
-    return FacetResult(facets=facets, total=total)
+        for facet in facets[2:4]:
+            facet.estimated = cube_matches is not None and cube_matches.estimated
+        fallback = bool(limit.timed_out)
+    estimated = any(m is not None and m.estimated for m in found.values())
+    return FacetResult(facets=facets, total=total, estimated=estimated, fallback=fallback)
 
 
-def _year_code_cube(selection) -> dict:
-    """``{(year, has_code): papers}`` over the search and the filters but these two."""
-    base = selection.papers(exclude={"year", "has_code"})
-    rows = base.order_by().values_list("year", "has_code").annotate(n=Count("*"))
+def _counted(limit, name, matches: Matches, count):
+    """``(count(matches), matches)`` under the time limit. A count that runs out of
+    time is made again on a thinner sample of the matches (an estimate, and a
+    fallback: the time limit marks the request degraded, so it is not cached); only
+    if that too runs out of time is the result ``None`` (counts unavailable)."""
+    rows = limit.run(name, lambda: count(matches))
+    if rows is None and len(matches.ids) > FALLBACK_SAMPLE_SIZE:
+        matches = matches.thinned(FALLBACK_SAMPLE_SIZE)
+        rows = limit.run(f"{name} (sample)", lambda: count(matches), within_budget=False)
+    return rows, matches
+
+
+def _is_active(value) -> bool:
+    return value is not None and value != []
+
+
+def _among(queryset, field: str, matches: Matches):
+    """``queryset`` narrowed to rows whose ``field`` is one of the matches' ids."""
+    if connections[queryset.db].vendor == "postgresql":
+        # One array parameter, however many ids (not one placeholder each).
+        ids = RawSQL("SELECT unnest(%s::bigint[])", [matches.ids])
+        return queryset.filter(**{f"{field}__in": ids})
+    return queryset.filter(**{f"{field}__in": matches.ids})
+
+
+def _year_code_cube(matches: Matches | None, using) -> dict | None:
+    """``{(year, has_code): papers}`` (in the sample, when it is one) over the search and
+    the filters but these two."""
+    if matches is None:
+        return None
+    papers = _among(Paper.objects.using(using), "pk", matches)
+    rows = papers.order_by().values_list("year", "has_code").annotate(n=Count("*"))
     return {(y, code): n for y, code, n in rows}
 
 
@@ -183,48 +259,75 @@ def _grouped(queryset, value, label=None, size=DEFAULT_SIZE, distinct=False):
     return [(row[0], row[1], row[-1]) if label else (row[0], row[0], row[1]) for row in rows]
 
 
-def _options(rows, size, *, plus=0):
+def _options(rows, size, *, plus=0, matches=None):
+    count = matches.count if matches is not None else (lambda n: n)
     return [
-        FacetOption(str(value), label or str(value), n + plus) for value, label, n in rows[:size]
+        FacetOption(str(value), label or str(value), count(n) + plus)
+        for value, label, n in rows[:size]
     ]
 
 
-def _topic_facet(selection, size, limit, total) -> Facet:
+def _topic_facet(selection, matches, size, limit, total) -> Facet:
     selected = selection.active("topic")
     facet = Facet(name="topic", label="Topic", multiple=True)
     facet.selected = [FacetOption(t.slug, t.name, total) for t in selected]
-    results = selection.papers()
-    rows = limit.run(
+    if matches is None:
+        return _fill(facet, None, size)
+    rows, matches = _counted(
+        limit,
         "topic",
-        lambda: _grouped(
-            Paper.topics.through.objects.filter(paper__in=results).exclude(topic__in=selected),
+        matches,
+        lambda m: _grouped(
+            _among(Paper.topics.through.objects, "paper_id", m).exclude(topic__in=selected),
             "topic__slug",
             "topic__name",
             size=size,
         ),
     )
-    return _fill(facet, rows, size)
+    return _fill(facet, rows, size, matches=matches)
 
 
-def _author_facet(selection, size, limit, total, name_contains="") -> Facet:
+def _author_facet(selection, matches, size, limit, total, name_contains="") -> Facet:
     selected = selection.active("author")
     facet = Facet(name="author", label="Author", multiple=True)
     facet.selected = [FacetOption(a.slug, a.name, total) for a in selected]
-    results = selection.papers()
-    authorships = Authorship.objects.filter(paper__in=results).exclude(author__in=selected)
+    if matches is None:
+        return _fill(facet, None, size)
+    rows, matches = _counted(
+        limit, "author", matches, lambda m: _top_authors(m, selected, size, name_contains)
+    )
+    return _fill(facet, rows, size, matches=matches)
+
+
+def _top_authors(matches, selected, size, name_contains="") -> list:
+    """The authors with most matches: grouped by id first, then only the first
+    ``size + 1`` are joined to their names (not every authorship)."""
+    if not matches.ids:
+        return []
+    authorships = _among(Authorship.objects, "paper_id", matches).exclude(author__in=selected)
     if name_contains:
         # "mutny" finds "Mojmír Mutný": the slug is the name without accents.
         condition = Q(author__name__icontains=name_contains)
         if slug := ascii_slug(name_contains, fallback=""):
             condition |= Q(author__slug__contains=slug)
         authorships = authorships.filter(condition)
-    rows = limit.run(
-        "author",
-        lambda: _grouped(authorships, "author__name", "author__slug", size=size),
+    grouped = (
+        authorships.order_by()
+        .values_list("author_id")
+        .annotate(n=Count("paper_id"))
+        .order_by("-n", "author_id")[: size + 1]
     )
-    if rows is not None:
-        rows = [(slug, name, n) for name, slug, n in rows]
-    return _fill(facet, rows, size)
+    sql, params = grouped.query.sql_with_params()
+    connection = connections[grouped.db]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.{quote('slug')}, a.{quote('name')}, g.n FROM ({sql}) g "
+            f"JOIN {quote(Author._meta.db_table)} a ON a.{quote('id')} = g.{quote('author_id')} "
+            f"ORDER BY g.n DESC, a.{quote('name')}, a.{quote('slug')}",
+            params,
+        )
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def author_facet_matching(
@@ -236,12 +339,13 @@ def author_facet_matching(
     if time_limit_ms is None:
         time_limit_ms = settings.SEARCH_FACET_TIME_LIMIT_MS
     with TimeLimit(selection.base.db, time_limit_ms, part=degraded.FACETS) as limit:
-        facet = _author_facet(selection, EXPANDED_SIZE, limit, total, name_contains)
+        matches = fetch(selection.papers(), limit, "matches (all)")
+        facet = _author_facet(selection, matches, EXPANDED_SIZE, limit, total, name_contains)
     facet.name_contains = name_contains
     return facet
 
 
-def _category_facet(selection, size, limit, total) -> Facet:
+def _category_facet(selection, shared, size, limit, total, *, exact=False) -> Facet:
     selected = selection.active("category")
     facet = Facet(name="category", label="arXiv category", multiple=True)
     facet.selected = [FacetOption(c.code, c.code, total) for c in selected]
@@ -258,40 +362,49 @@ def _category_facet(selection, size, limit, total) -> Facet:
         if total is None:
             facet.available = False
             return facet
-    rows = limit.run(
+    if selected:
+        matches = fetch(others, limit, "matches (other categories)", exact=exact)
+    else:  # the same papers as the other facets count
+        matches = shared("category")
+    if matches is None:
+        return _fill(facet, None, size)
+    rows, matches = _counted(
+        limit,
         "category",
-        lambda: _grouped(
-            Paper.categories.through.objects.filter(paper__in=others),
-            "category__code",
-            size=size,
+        matches,
+        lambda m: _grouped(
+            _among(Paper.categories.through.objects, "paper_id", m), "category__code", size=size
         ),
     )
-    return _fill(facet, rows, size, plus=total if selected else 0)
+    return _fill(facet, rows, size, plus=total if selected else 0, matches=matches)
 
 
-def _framework_facet(selection, size, limit, total) -> Facet:
+def _framework_facet(selection, matches, size, limit, total) -> Facet:
     selected = selection.active("framework")
     selected = selected.lower() if selected else None
     facet = Facet(name="framework", label="Framework", multiple=False)
     if selected:
         facet.selected = [FacetOption(selected, FRAMEWORK_LABELS.get(selected, selected), total)]
-    others = selection.papers(exclude={"framework"})
-    links = CodeLink.objects.filter(paper__in=others).exclude(repository__framework="")
-    if selected:
-        links = links.exclude(repository__framework=selected)
-    rows = limit.run(
-        "framework",
-        lambda: _grouped(links, "repository__framework", size=size, distinct=True),
-    )
+    if matches is None:
+        return _fill(facet, None, size)
+
+    def count(m):
+        links = _among(CodeLink.objects, "paper_id", m).exclude(repository__framework="")
+        if selected:
+            links = links.exclude(repository__framework=selected)
+        return _grouped(links, "repository__framework", size=size, distinct=True)
+
+    rows, matches = _counted(limit, "framework", matches, count)
     if rows is not None:
         rows = [(value, FRAMEWORK_LABELS.get(value, value), n) for value, _, n in rows]
-    return _fill(facet, rows, size)
+    return _fill(facet, rows, size, matches=matches)
 
 
-def _fill(facet, rows, size, *, plus=0) -> Facet:
+def _fill(facet, rows, size, *, plus=0, matches=None) -> Facet:
     if rows is None:
         facet.available = False
         return facet
-    facet.options = _options(rows, size, plus=plus)
+    facet.options = _options(rows, size, plus=plus, matches=matches)
     facet.truncated = len(rows) > size
+    facet.estimated = matches is not None and matches.estimated
     return facet

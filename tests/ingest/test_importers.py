@@ -792,3 +792,56 @@ def test_hf_text_with_nul_characters_is_imported_without_them(tmp_path):
     paper = Paper.objects.get(arxiv_id="2401.04088")
     assert paper.title == "Mixtral of Experts"
     assert authors_of(paper)[0][0] == "Albert Q. Jiang"
+
+
+def analyzed_tables(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if q["sql"].startswith("ANALYZE")]
+
+
+def test_arxiv_refreshes_the_planners_statistics_at_the_end():
+    """A large import changes the tables' sizes: the planner's statistics are refreshed
+    at the end (not left to autovacuum, which may be off)."""
+    with CaptureQueriesContext(connection) as queries:
+        import_arxiv(QUERY)
+    analyzed = analyzed_tables(queries)
+    assert analyzed and all(
+        table in " ".join(analyzed)
+        for table in ("core_paper", "core_author", "core_authorship", "core_paper_categories")
+    )
+    # After the writes: the statistics count the imported rows.
+    last_write = max(
+        n
+        for n, q in enumerate(queries.captured_queries)
+        if "core_paper" in q["sql"] and not q["sql"].startswith(("SELECT", "ANALYZE"))
+    )
+    first_analyze = next(
+        n for n, q in enumerate(queries.captured_queries) if q["sql"].startswith("ANALYZE")
+    )
+    assert first_analyze > last_write
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'core_paper'")
+            assert cursor.fetchone()[0] == Paper.objects.count()
+        # The search index's pending entries were merged into its tree before.
+        merged = [
+            q["sql"] for q in queries.captured_queries if "gin_clean_pending_list" in q["sql"]
+        ]
+        assert merged
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN options: PostgreSQL")
+def test_the_search_index_takes_new_entries_into_a_small_pending_list():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'paper_search_vector_idx'")
+        options = set(cursor.fetchone()[0])
+    assert options == {"fastupdate=on", "gin_pending_list_limit=1024"}
+
+
+def test_arxiv_dry_runs_and_imports_that_change_nothing_analyze_nothing():
+    with CaptureQueriesContext(connection) as queries:
+        import_arxiv(QUERY, dry_run=True)
+    assert analyzed_tables(queries) == []
+    import_arxiv(QUERY)
+    with CaptureQueriesContext(connection) as queries:
+        import_arxiv(QUERY)  # the same file again: nothing to write
+    assert analyzed_tables(queries) == []

@@ -55,14 +55,14 @@ def cancelled(names):
     """``TimeLimit.run`` as when these queries run out of time (a cancelled statement)."""
     original = TimeLimit.run
 
-    def run(self, name, function):
+    def run(self, name, function, **options):
         if name in names:
 
             def timed_out():
                 raise OperationalError("canceling statement due to statement timeout")
 
-            return original(self, name, timed_out)
-        return original(self, name, function)
+            return original(self, name, timed_out, **options)
+        return original(self, name, function, **options)
 
     return run
 

@@ -356,7 +356,7 @@ def import_arxiv(
     report = report or ImportReport(source="arXiv")
     report.dry_run, report.progress = dry_run, progress
     report.started = time.monotonic()  # the rate counts the import, not the fetching
-    with atomic_run(dry_run=dry_run):
+    with atomic_run(dry_run=dry_run, report=report):
         for source in sources:
             with source.opened() as stream:
                 items = parse_feed(

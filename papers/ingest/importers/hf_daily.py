@@ -136,7 +136,7 @@ def import_hf_daily(
     their metadata (only empty fields are filled) and get the latest upvotes.
     """
     report = ImportReport(source="Hugging Face daily papers", dry_run=dry_run, progress=progress)
-    with atomic_run(dry_run=dry_run):
+    with atomic_run(dry_run=dry_run, report=report):
         for source in sources:
             with source.opened() as stream:
                 items = parse_daily_papers(

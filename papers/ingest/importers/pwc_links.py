@@ -60,7 +60,7 @@ def import_pwc_links(
 ) -> ImportReport:
     """Import link files in one transaction; counts are of links, not papers."""
     report = ImportReport(source="Papers with Code links", dry_run=dry_run, progress=progress)
-    with atomic_run(dry_run=dry_run):
+    with atomic_run(dry_run=dry_run, report=report):
         for source in sources:
             with source.opened() as stream:
                 _import_links(
