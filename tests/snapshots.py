@@ -19,6 +19,7 @@ import copy
 from collections.abc import Callable
 
 from django.apps import apps
+from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
 DEMO_ANCHOR = "2026-11-26"  # a Thursday: the demo's newest papers are listed on it
@@ -104,6 +105,12 @@ class Snapshot:
                         for row in rows
                     ],
                 )
+            # Sequences past the restored ids (PostgreSQL's are not rolled back with a
+            # test, and a flushed database may have had them moved since the build).
+            for sql in connection.ops.sequence_reset_sql(
+                no_style(), [model for model, _rows in self.added]
+            ):
+                cursor.execute(sql)
             derived.papers_changed()
             derived.votes_changed()
         engines.refresh_statistics()
