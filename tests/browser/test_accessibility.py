@@ -62,20 +62,25 @@ def test_axe_finds_no_serious_violation_for_a_member(member_page, key_pages, axe
     assert found == {}, json.dumps(found, indent=2)
 
 
-def test_the_nu_html_checker_finds_no_error_on_the_key_pages(page, key_pages, vnu_command):
+def check_html(page, vnu_command, pages, *, prefix=""):
+    """Save each (name, path) page under test-artifacts/html and run the Nu checker on them."""
     folder = ARTIFACTS / "html"
     folder.mkdir(parents=True, exist_ok=True)
     files = []
-    for name, path in key_pages:
+    for name, path in pages:
         response = page.request.get(path)
         assert response.status == 200, path
-        file = folder / f"{name}.html"
+        file = folder / f"{prefix}{name}.html"
         file.write_text(response.text(), encoding="utf-8")
         files.append(str(file))
     checked = subprocess.run(
         [*vnu_command, "--format", "gnu", *files], capture_output=True, text=True, timeout=300
     )
     assert checked.returncode == 0, checked.stderr or checked.stdout
+
+
+def test_the_nu_html_checker_finds_no_error_on_the_key_pages(page, key_pages, vnu_command):
+    check_html(page, vnu_command, key_pages)
 
 
 def focused(page):

@@ -8,7 +8,6 @@ in ``test-artifacts/screenshots/everyday/`` for people to look at.
 
 import json
 import re
-import subprocess
 
 import pytest
 from playwright.sync_api import expect
@@ -451,16 +450,6 @@ def test_axe_on_the_chosen_theme_and_for_a_member(
 
 
 def test_the_nu_html_checker_on_the_pages_these_tests_add(page, catalogue, vnu_command):
-    folder = ARTIFACTS / "html"
-    folder.mkdir(parents=True, exist_ok=True)
-    files = []
-    for name, path in MORE_PAGES:
-        response = page.request.get(path)
-        assert response.status == 200, path
-        file = folder / f"everyday-{name}.html"
-        file.write_text(response.text(), encoding="utf-8")
-        files.append(str(file))
-    checked = subprocess.run(
-        [*vnu_command, "--format", "gnu", *files], capture_output=True, text=True, timeout=300
-    )
-    assert checked.returncode == 0, checked.stderr or checked.stdout
+    from tests.browser.test_accessibility import check_html
+
+    check_html(page, vnu_command, MORE_PAGES, prefix="everyday-")
