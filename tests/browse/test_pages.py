@@ -277,7 +277,8 @@ def grow_catalogue(catalogue, count):
 # PostgreSQL set a time limit around them. A paper's page works out its similar papers
 # (papers/search/similar.py: six queries, and on PostgreSQL a time limit around them; the
 # tests keep no cache).
-# (+1 on the catalogue pages: the facets read the matching ids once; see papers/search/facets.py)
+# (+1 on the catalogue pages: some test orders show one query more, not yet explained;
+# the check below still holds that the count does not grow with the catalogue.)
 QUERY_BUDGET = {"/papers/": 15, "/topics/world-models/": 18, "/papers/2306.14846/": 18}
 # Pages whose sections do less when they have less to show: a paper's similar papers
 # skip loading them when none is close enough. Once they show, the count must not grow.
